@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what Berth runs against: `runtime` for `npm start`, `test` for the
+# integration suite. Idempotent; does nothing but checks when all is present.
+set -euo pipefail
+
+mode="${1:-}"
+case "$mode" in
+  runtime) packages=(docker.io caddy) ;;
+  test) packages=(docker.io caddy docker-registry busybox-static docker-compose nginx postgresql) ;;
+  *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
+esac
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+say() { echo "setup: $*" >&2; }
+
+missing=()
+for package in "${packages[@]}"; do
+  status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  if [[ "$(id -u)" != 0 ]]; then
+    say "missing apt packages: ${missing[*]}; run this script as root or install them" && exit 1
+  fi
+  say "installing apt packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update >&2
+  apt-get install -y --no-install-recommends "${missing[@]}" >&2
+fi
+
+if [[ ! -f "$repo/node_modules/.package-lock.json" || "$repo/package-lock.json" -nt "$repo/node_modules/.package-lock.json" ]]; then
+  say "installing npm dependencies (npm ci)"
+  (cd "$repo" && npm ci >&2)
+fi
+
+# The Temporal SDK would download its dev server from the internet; build the
+# pinned CLI from its Go module instead (the module proxy is reachable).
+temporal_version="$(tr -d '[:space:]' < "$repo/scripts/temporal-version")"
+temporal_dir="${BERTH_CACHE:-$HOME/.cache/berth}/temporal-cli/$temporal_version"
+if [[ ! -x "$temporal_dir/temporal" ]]; then
+  command -v go >/dev/null || { say "Go (>= 1.25) is needed to build the Temporal CLI; install it and rerun" && exit 1; }
+  say "building Temporal CLI $temporal_version into $temporal_dir (takes a few minutes once)"
+  mkdir -p "$temporal_dir"
+  GOBIN="$temporal_dir" CGO_ENABLED=0 go install "github.com/temporalio/cli/cmd/temporal@$temporal_version" >&2
+fi

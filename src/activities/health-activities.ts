@@ -1,0 +1,61 @@
+import { Context } from '@temporalio/activity';
+import { UnhealthyError } from '../errors';
+import type { Candidate, DeploySpec } from '../workflows/types';
+import { classify } from './failures';
+import type { HostDeps } from './host-deps';
+
+/** Where a candidate's health endpoint answers, as seen from the Berth host. */
+export async function healthUrl(deps: HostDeps, spec: DeploySpec, candidate: Candidate): Promise<string> {
+  if (candidate.port !== undefined) return `http://127.0.0.1:${candidate.port}${spec.health.path}`;
+  const info = await deps.docker.getContainer(candidate.containerId).inspect();
+  const address = info.NetworkSettings.Networks[spec.network]?.IPAddress;
+  return `http://${address}:8080${spec.health.path}`;
+}
+
+async function probe(url: string, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    await response.arrayBuffer();
+    return response.status < 400 ? undefined : `HTTP ${response.status}`;
+  } catch (error) {
+    return (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs}ms` : (error as Error).message;
+  }
+}
+
+export function createHealthActivities(deps: HostDeps) {
+  return {
+    /**
+     * Probes until the candidate answers healthy. Failures during the start
+     * period do not count; an exited container fails at once with its log tail.
+     */
+    async waitHealthy(spec: DeploySpec, candidate: Candidate): Promise<{ attempts: number }> {
+      return classify(async () => {
+        const ctx = Context.current();
+        const url = await healthUrl(deps, spec, candidate);
+        const { intervalMs, timeoutMs, retries, startPeriodMs } = spec.health;
+        const startedAt = Date.now();
+        let failures = 0;
+        let attempts = 0;
+        let lastProblem: string;
+        for (;;) {
+          const exit = await deps.containers.exitInfo(candidate.containerId);
+          if (exit.exited) {
+            const tail = await deps.containers.logTail(candidate.containerId, 40);
+            throw new UnhealthyError(`container exited with code ${exit.exitCode} before it became healthy`, tail);
+          }
+          attempts += 1;
+          const problem = await probe(url, timeoutMs);
+          if (problem === undefined) return { attempts };
+          lastProblem = problem;
+          if (Date.now() - startedAt >= startPeriodMs) failures += 1;
+          ctx.heartbeat({ attempts, failures, lastProblem });
+          if (failures >= retries) {
+            const tail = await deps.containers.logTail(candidate.containerId, 40);
+            throw new UnhealthyError(`GET ${spec.health.path} failed ${failures} times; last: ${lastProblem}`, tail);
+          }
+          await ctx.sleep(intervalMs);
+        }
+      });
+    },
+  };
+}

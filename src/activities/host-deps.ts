@@ -1,0 +1,22 @@
+import type Dockerode from 'dockerode';
+import type { ContainerClient } from '../docker/container-client';
+import type { ImageClient } from '../docker/image-client';
+import type { PortAllocator } from '../docker/port-allocator';
+import type { Logger } from '../logger';
+import type { CaddyClient } from '../proxy/caddy-client';
+
+/** Registry credentials by registry host; the password stays a reference until a pull needs it. */
+export type RegistryCredentials = Record<string, { username: string; password: string }>;
+
+/** What the activities of one Docker host are built from. */
+export interface HostDeps {
+  host: string;
+  docker: Dockerode;
+  images: ImageClient;
+  containers: ContainerClient;
+  ports: PortAllocator;
+  proxy: CaddyClient;
+  registries: RegistryCredentials;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}

@@ -1,0 +1,21 @@
+import { createContainerActivities } from './container-activities';
+import { createHealthActivities } from './health-activities';
+import type { HostDeps } from './host-deps';
+import { createImageActivities } from './image-activities';
+import { createProxyActivities } from './proxy-activities';
+
+export { createNotifyActivities, type NotifyDeps } from './notify-activities';
+export type { HostDeps } from './host-deps';
+
+/** The activities bound to one Docker host; registered on that host's task queue. */
+export function createHostActivities(deps: HostDeps) {
+  return {
+    ...createImageActivities(deps),
+    ...createContainerActivities(deps),
+    ...createHealthActivities(deps),
+    ...createProxyActivities(deps),
+  };
+}
+
+export type HostActivities = ReturnType<typeof createHostActivities>;
+export type NotifyActivities = ReturnType<typeof import('./notify-activities').createNotifyActivities>;

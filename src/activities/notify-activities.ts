@@ -1,0 +1,33 @@
+import { resolveSecret } from '../config/secrets';
+import type { Logger } from '../logger';
+import { postWebhook } from '../notify/webhook';
+import type { DeployEvent } from '../workflows/types';
+
+export interface NotifyDeps {
+  receivers: Array<{ url: string; secret?: string }>;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+export function createNotifyActivities(deps: NotifyDeps) {
+  return {
+    /**
+     * Delivers the event to every receiver. Throws when any failed so Temporal
+     * retries; the workflow caps the attempts and never fails a deploy on it.
+     */
+    async notify(event: DeployEvent): Promise<void> {
+      const log = deps.log.child({ deploymentId: event.deploymentId, project: event.project, environment: event.environment });
+      const failures: string[] = [];
+      for (const receiver of deps.receivers) {
+        try {
+          const secret = receiver.secret ? resolveSecret(receiver.secret, deps.env) : undefined;
+          await postWebhook({ url: receiver.url, secret }, event);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+      log.info({ event: event.event, receivers: deps.receivers.length, failures: failures.length }, 'notified');
+      if (failures.length > 0) throw new Error(`notification not delivered: ${failures.join('; ')}`);
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { DeploySpec } from '../workflows/types';
+import type { HostDeps } from './host-deps';
+
+export function createProxyActivities(deps: HostDeps) {
+  return {
+    /** The upstream the environment's route points at now, if it has one. */
+    async readRoute(spec: DeploySpec): Promise<string | undefined> {
+      return deps.proxy.currentUpstream(spec.project, spec.environment);
+    },
+
+    async switchRoute(spec: DeploySpec, upstream: string): Promise<void> {
+      await deps.proxy.switchRoute({ project: spec.project, environment: spec.environment, hostname: spec.hostname, upstream });
+    },
+
+    /** Puts the route back as it was before this deploy: the old upstream, or no route. */
+    async restoreRoute(spec: DeploySpec, upstream: string | undefined): Promise<void> {
+      if (upstream) await deps.proxy.switchRoute({ project: spec.project, environment: spec.environment, hostname: spec.hostname, upstream });
+      else await deps.proxy.removeRoute(spec.project, spec.environment);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Scope } from '../config/schema';
+import { HttpError } from './http-error';
+
+/** A token with its secret already resolved at start-up. */
+export interface ApiToken {
+  name: string;
+  value: string;
+  scopes: Scope[];
+}
+
+export interface Caller {
+  name: string;
+  scopes: Scope[];
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Finds the caller by bearer token, comparing in constant time. */
+export function authenticate(tokens: ApiToken[]): RequestHandler {
+  const known = tokens.map((token) => ({ ...token, hash: digest(token.value) }));
+  return (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const presented = header.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (!presented) {
+      res.set('www-authenticate', 'Bearer');
+      return next(new HttpError('unauthorized', 'a bearer token is required'));
+    }
+    const hash = digest(presented);
+    const token = known.find((candidate) => timingSafeEqual(candidate.hash, hash));
+    if (!token) return next(new HttpError('unauthorized', 'the bearer token is not valid'));
+    res.locals.caller = { name: token.name, scopes: token.scopes } satisfies Caller;
+    next();
+  };
+}
+
+export function requireScope(scope: Scope): RequestHandler {
+  return (_req, res, next) => {
+    const caller = res.locals.caller as Caller;
+    if (!caller.scopes.includes(scope)) {
+      return next(new HttpError('forbidden', `token "${caller.name}" lacks the "${scope}" scope`));
+    }
+    next();
+  };
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** `POST /v1/deployments`: exactly one of `tag` or `image`. */
+export const deployRequestSchema = z
+  .strictObject({
+    project: z.string().min(1),
+    environment: z.string().min(1),
+    tag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'should be a Docker tag (letters, digits, _ . -; at most 128)')
+      .optional(),
+    image: z.string().min(1).max(512).optional(),
+    commit: z.string().regex(/^[0-9a-fA-F]{7,64}$/, 'should be a commit hash').optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.tag === undefined) === (body.image === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['tag'], message: 'give exactly one of "tag" or "image"' });
+    }
+  });
+
+export type DeployRequest = z.output<typeof deployRequestSchema>;
+
+export const deploymentIdPattern = /^[a-z0-9][a-z0-9-]{2,100}$/;

@@ -1,0 +1,56 @@
+import { canonicalRepository, withTag } from '../docker/image-ref';
+import type { DeploySpec } from '../workflows/types';
+import type { BerthConfig } from './schema';
+
+export interface DeployTarget {
+  project: string;
+  environment: string;
+  tag?: string;
+  image?: string;
+  commit?: string;
+}
+
+export class UnknownTargetError extends Error {}
+export class ImageMismatchError extends Error {}
+
+/** Pure: freezes what a deploy needs from the config at request time. */
+export function buildDeploySpec(
+  config: BerthConfig,
+  target: DeployTarget,
+  meta: { deploymentId: string; requestedBy: string },
+): DeploySpec {
+  const project = config.projects[target.project];
+  if (!project) throw new UnknownTargetError(`project "${target.project}" is not configured`);
+  const environment = project.environments[target.environment];
+  if (!environment) throw new UnknownTargetError(`environment "${target.environment}" is not configured for project "${target.project}"`);
+  const host = config.hosts[environment.host];
+  const image = target.image ?? withTag(project.image, target.tag ?? 'latest');
+  if (target.image !== undefined && canonicalRepository(target.image) !== canonicalRepository(project.image)) {
+    throw new ImageMismatchError(`image: should be a reference to ${project.image}, the image of project "${target.project}"`);
+  }
+  return {
+    deploymentId: meta.deploymentId,
+    project: target.project,
+    environment: target.environment,
+    image,
+    commit: target.commit,
+    requestedBy: meta.requestedBy,
+    approval: environment.approval,
+    host: environment.host,
+    hostname: environment.hostname,
+    network: host.network,
+    portRange: host.ports,
+    health: {
+      path: project.health.path,
+      intervalMs: project.health.interval,
+      timeoutMs: project.health.timeout,
+      retries: project.health.retries,
+      startPeriodMs: project.health.startPeriod,
+    },
+    keep: project.keep,
+    drainMs: project.drain,
+    stopTimeoutMs: project.stopTimeout,
+    env: { ...project.env, ...environment.env },
+    secretEnv: { ...project.secrets },
+  };
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ZodError } from 'zod';
+import { configSchema, type BerthConfig } from './schema';
+
+/** A configuration problem, with one path-qualified line per issue. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: string[],
+  ) {
+    super(`invalid configuration in ${source}:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** `projects/web/health/interval: "fast" is not a duration` */
+export function formatIssues(error: ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('/');
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+}
+
+export function parseConfig(raw: unknown, source = 'configuration'): BerthConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error));
+  return result.data;
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.BERTH_CONFIG ?? 'berth.yaml');
+}
+
+/** Reads berth.yaml (or $BERTH_CONFIG) and validates it before anything starts. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
+  const path = configPath(env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(path, [`cannot read ${path}; create it or set BERTH_CONFIG`]);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(path, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
+  }
+  return parseConfig(raw ?? {}, path);
+}

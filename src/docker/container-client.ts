@@ -1,0 +1,153 @@
+import type Dockerode from 'dockerode';
+import { PermanentError, TimeoutError } from '../errors';
+import type { Logger } from '../logger';
+import type { ReleaseContainer } from '../workflows/types';
+import { containerFields, messageOf, shortId, statusOf } from './docker-api';
+import { environmentFilters, labels } from './labels';
+import { demultiplexLogs } from './log-stream';
+import { toReleases } from './release-list';
+
+export interface ExitInfo {
+  exited: boolean;
+  /** Absent while running, and when the container no longer exists. */
+  exitCode?: number;
+}
+
+export interface ContainerClientOptions {
+  /** Docker's stop waits the stop timeout, then kills; this covers the kill and the answer. */
+  stopGraceMs?: number;
+}
+
+/** Containers of one Docker host. Every Docker call logs before and after, with the short container id. */
+export class ContainerClient {
+  private readonly stopGraceMs: number;
+
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly log: Logger,
+    options: ContainerClientOptions = {},
+  ) {
+    this.stopGraceMs = options.stopGraceMs ?? 30_000;
+  }
+
+  /**
+   * Creates and starts a container, idempotent by name: a retry after a crash
+   * finds the container the first attempt made and starts it if it is not running.
+   */
+  async createAndStart(options: Dockerode.ContainerCreateOptions): Promise<{ id: string }> {
+    const name = options.name;
+    if (!name) throw new Error('createAndStart needs options.name: the name is what lets a retry find its container');
+    const id = await this.createOrAdopt(name, options);
+    if ((await this.inspect(id)).State.Running) {
+      this.log.debug({ containerId: shortId(id) }, 'container already running');
+      return { id };
+    }
+    this.log.debug({ containerId: shortId(id) }, 'starting container');
+    try {
+      await this.docker.getContainer(id).start();
+      this.log.info({ containerId: shortId(id), container: name }, 'started container');
+    } catch (error) {
+      if (statusOf(error) !== 304) throw error;
+      this.log.debug({ containerId: shortId(id) }, 'container was already started');
+    }
+    return { id };
+  }
+
+  private async createOrAdopt(name: string, options: Dockerode.ContainerCreateOptions): Promise<string> {
+    this.log.debug({ container: name, image: options.Image }, 'creating container');
+    try {
+      const container = await this.docker.createContainer(options);
+      this.log.info({ containerId: shortId(container.id), container: name }, 'created container');
+      return container.id;
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+    }
+    const existing = await this.inspect(name);
+    // Adopting a stranger's container would later stop or remove it as if it were a release.
+    if (existing.Config.Labels?.[labels.managed] !== 'true') {
+      throw new PermanentError('CONTAINER_NAME_TAKEN', `a container named ${name} exists that Berth does not manage`);
+    }
+    this.log.info({ containerId: shortId(existing.Id), container: name }, 'adopted existing container');
+    return existing.Id;
+  }
+
+  async inspect(idOrName: string): Promise<Dockerode.ContainerInspectInfo> {
+    this.log.debug(containerFields(idOrName), 'inspecting container');
+    const info = await this.docker.getContainer(idOrName).inspect();
+    this.log.debug({ containerId: shortId(info.Id), status: info.State.Status }, 'inspected container');
+    return info;
+  }
+
+  /** False for a stopped container and for one that no longer exists. */
+  async isRunning(idOrName: string): Promise<boolean> {
+    const info = await this.inspect(idOrName).catch((error) => benign(error, [404]));
+    return info?.State.Running ?? false;
+  }
+
+  /** Whether the container has stopped for good; a vanished container counts as exited, without a code. */
+  async exitInfo(idOrName: string): Promise<ExitInfo> {
+    const info = await this.inspect(idOrName).catch((error) => benign(error, [404]));
+    if (!info) return { exited: true };
+    const exited = info.State.Status === 'exited' || info.State.Status === 'dead';
+    return exited ? { exited, exitCode: info.State.ExitCode } : { exited };
+  }
+
+  /** The last `lines` lines of stdout and stderr, interleaved; empty when the container is gone. */
+  async logTail(idOrName: string, lines = 40): Promise<string> {
+    this.log.debug({ ...containerFields(idOrName), lines }, 'reading container log');
+    const body = await this.docker
+      .getContainer(idOrName)
+      .logs({ stdout: true, stderr: true, tail: lines, follow: false })
+      .catch((error) => benign(error, [404]));
+    this.log.debug({ ...containerFields(idOrName), bytes: body?.length ?? 0 }, body ? 'read container log' : 'no container to read');
+    return body ? demultiplexLogs(body) : '';
+  }
+
+  /** Stops gracefully within `timeoutMs`, then Docker kills; a stopped (304) or missing (404) container is fine. */
+  async stop(idOrName: string, timeoutMs: number): Promise<void> {
+    const limitMs = timeoutMs + this.stopGraceMs;
+    this.log.debug({ ...containerFields(idOrName), timeoutMs }, 'stopping container');
+    try {
+      await this.docker.getContainer(idOrName).stop({ t: Math.ceil(timeoutMs / 1000), abortSignal: AbortSignal.timeout(limitMs) });
+      this.log.info(containerFields(idOrName), 'stopped container');
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw new TimeoutError(`stopping container ${shortId(idOrName)}`, limitMs);
+      benign(error, [304, 404]);
+      const status = statusOf(error);
+      this.log.debug({ ...containerFields(idOrName), status }, status === 304 ? 'container was already stopped' : 'no container to stop');
+    }
+  }
+
+  /** Force-removes, anonymous volumes too; a missing container, or one already being removed, is fine. */
+  async remove(idOrName: string): Promise<void> {
+    this.log.debug(containerFields(idOrName), 'removing container');
+    try {
+      await this.docker.getContainer(idOrName).remove({ force: true, v: true });
+      this.log.info(containerFields(idOrName), 'removed container');
+    } catch (error) {
+      if (!(statusOf(error) === 409 && /already in progress/i.test(messageOf(error)))) benign(error, [404]);
+      this.log.debug({ ...containerFields(idOrName), status: statusOf(error) }, 'container already gone or being removed');
+    }
+  }
+
+  /** Called on promotion so a serving release comes back after a daemon or host restart. */
+  async setRestartPolicy(idOrName: string, policy: 'unless-stopped' | 'no'): Promise<void> {
+    this.log.debug({ ...containerFields(idOrName), policy }, 'updating restart policy');
+    await this.docker.getContainer(idOrName).update({ RestartPolicy: { Name: policy } });
+    this.log.info({ ...containerFields(idOrName), policy }, 'updated restart policy');
+  }
+
+  /** Running and stopped releases of one environment, newest first. */
+  async listReleases(project: string, environment: string): Promise<ReleaseContainer[]> {
+    this.log.debug({ project, environment }, 'listing releases');
+    const rows = await this.docker.listContainers({ all: true, filters: environmentFilters(project, environment) });
+    this.log.debug({ project, environment, count: rows.length }, 'listed releases');
+    return toReleases(rows);
+  }
+}
+
+/** Swallows the Docker statuses a caller expects (returning undefined); rethrows anything else. */
+function benign(error: unknown, statuses: number[]): undefined {
+  if (statuses.includes(statusOf(error) ?? -1)) return undefined;
+  throw error;
+}

@@ -1,0 +1,74 @@
+import type Dockerode from 'dockerode';
+import { PermanentError } from '../errors';
+import type { DeploySpec } from '../workflows/types';
+import { containerName, labels } from './labels';
+
+/** On a named network every release listens on the same port; the container name tells them apart. */
+export const containerPort = 8080;
+
+/** What one candidate container is built from. `env` holds resolved secrets and must never be logged. */
+export interface ContainerInput {
+  spec: DeploySpec;
+  pinnedRef: string;
+  digest: string;
+  /** Host port; required under host networking, ignored otherwise. */
+  port?: number;
+  env: Record<string, string>;
+}
+
+function invalidSpec(message: string): PermanentError {
+  return new PermanentError('INVALID_SPEC', message);
+}
+
+/** The host port under host networking, checked; undefined on a named network. */
+function hostPort(spec: DeploySpec, port: number | undefined): number | undefined {
+  if (spec.network !== 'host') return undefined;
+  if (port === undefined) throw invalidSpec(`deployment ${spec.deploymentId}: host networking needs a port`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw invalidSpec(`deployment ${spec.deploymentId}: port ${port} is not between 1 and 65535`);
+  }
+  return port;
+}
+
+/**
+ * Pure: the create options of a candidate container. Env is sorted by key so
+ * the same input always builds the same options; PORT is Berth's to set.
+ */
+export function buildContainerOptions(input: ContainerInput): Dockerode.ContainerCreateOptions {
+  const { spec, pinnedRef, digest, env } = input;
+  const port = hostPort(spec, input.port);
+  const finalEnv: Record<string, string> = { ...env, PORT: String(port ?? containerPort) };
+  for (const key of Object.keys(finalEnv)) {
+    if (key === '' || key.includes('=')) throw invalidSpec(`env: "${key}" is not a valid variable name`);
+  }
+  const containerLabels: Record<string, string> = {
+    [labels.managed]: 'true',
+    [labels.project]: spec.project,
+    [labels.environment]: spec.environment,
+    [labels.release]: spec.deploymentId,
+    [labels.deployment]: spec.deploymentId,
+    [labels.image]: spec.image,
+    [labels.digest]: digest,
+  };
+  if (port !== undefined) containerLabels[labels.port] = String(port);
+  return {
+    name: containerName(spec.deploymentId),
+    Image: pinnedRef,
+    Env: Object.keys(finalEnv)
+      .sort()
+      .map((key) => `${key}=${finalEnv[key]}`),
+    Labels: containerLabels,
+    HostConfig: {
+      NetworkMode: spec.network,
+      // 'no' keeps a crash visible as an exited container while the candidate is judged; promotion switches to unless-stopped.
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}
+
+/** The address the proxy dials for a candidate, as seen from the proxy. */
+export function upstreamFor(spec: DeploySpec, name: string, port: number | undefined): string {
+  if (spec.network !== 'host') return `${name}:${containerPort}`;
+  if (port === undefined) throw invalidSpec(`deployment ${spec.deploymentId}: host networking needs a port`);
+  return `127.0.0.1:${port}`;
+}

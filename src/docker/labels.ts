@@ -1,0 +1,35 @@
+/**
+ * Docker labels are Berth's only record of which container belongs to which
+ * release: listing, retiring and rollback all read them back, so nothing
+ * about a release has to live outside Docker.
+ */
+export const labels = {
+  project: 'berth.project',
+  environment: 'berth.environment',
+  /** The deployment id of the release the container runs. */
+  release: 'berth.release',
+  /** The deployment that created the container. */
+  deployment: 'berth.deployment',
+  digest: 'berth.digest',
+  /** The image reference as requested, before pinning. */
+  image: 'berth.image',
+  /** Host port, present only under host networking. */
+  port: 'berth.port',
+  /** Always `true`; marks containers Berth may stop and remove. */
+  managed: 'berth.managed',
+} as const;
+
+/** Docker list filters, in the shape dockerode sends as `filters`. */
+export type ContainerFilters = Record<string, string[]>;
+
+/** One name per deployment makes container creation idempotent across activity retries. */
+export function containerName(deploymentId: string): string {
+  return `berth-${deploymentId}`;
+}
+
+/** Every Berth container of one environment, for `listContainers({ all: true, filters })`. */
+export function environmentFilters(project: string, environment: string): ContainerFilters {
+  return {
+    label: [`${labels.managed}=true`, `${labels.project}=${project}`, `${labels.environment}=${environment}`],
+  };
+}

@@ -1,0 +1,30 @@
+import type Dockerode from 'dockerode';
+import type { ReleaseContainer } from '../workflows/types';
+import { labels } from './labels';
+
+/**
+ * Pure: the releases of one environment from `listContainers` rows, newest
+ * first. Docker reports creation in whole seconds, so releases made in the
+ * same second fall back to their release id for a stable order.
+ */
+export function toReleases(rows: Dockerode.ContainerInfo[]): ReleaseContainer[] {
+  return [...rows]
+    .sort((a, b) => b.Created - a.Created || compare(b.Labels[labels.release], a.Labels[labels.release]))
+    .map((row) => {
+      const port = Number(row.Labels[labels.port]);
+      return {
+        id: row.Id,
+        name: (row.Names[0] ?? '').replace(/^\//, ''),
+        release: row.Labels[labels.release] ?? '',
+        image: row.Labels[labels.image] ?? row.Image,
+        digest: row.Labels[labels.digest] ?? '',
+        ...(Number.isInteger(port) && port > 0 && { port }),
+        running: row.State === 'running',
+        createdAt: new Date(row.Created * 1000).toISOString(),
+      };
+    });
+}
+
+function compare(a: string | undefined, b: string | undefined): number {
+  return (a ?? '').localeCompare(b ?? '');
+}

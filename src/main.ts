@@ -1,0 +1,78 @@
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createApp } from './api/app';
+import type { ApiToken } from './api/auth';
+import { ConfigError, loadConfig } from './config/load-config';
+import type { BerthConfig } from './config/schema';
+import { resolveSecret, SecretError } from './config/secrets';
+import { startEmbedded, type Embedded } from './embedded/start-embedded';
+import { createLogger } from './logger';
+import { createWorkers } from './worker/create-workers';
+
+const log = createLogger();
+
+function resolveTokens(config: BerthConfig): ApiToken[] {
+  return config.api.tokens.map((token, index) => {
+    try {
+      return { name: token.name, value: resolveSecret(token.secret), scopes: token.scopes };
+    } catch (error) {
+      throw new ConfigError('configuration', [`api/tokens/${index}/secret: ${(error as SecretError).message}`]);
+    }
+  });
+}
+
+/** `all` (default) runs the worker and the API in one process; compose runs them apart. */
+type Role = 'all' | 'worker' | 'api';
+
+function roleOf(argv: string[]): Role {
+  const role = argv[2] ?? 'all';
+  if (role === 'all' || role === 'worker' || role === 'api') return role;
+  throw new ConfigError('command line', [`unknown role "${role}"; use all, worker or api`]);
+}
+
+async function main(): Promise<void> {
+  const role = roleOf(process.argv);
+  const config = loadConfig();
+  const tokens = role === 'worker' ? [] : resolveTokens(config);
+  const embedded: Embedded = await startEmbedded(config, log);
+  const address = config.temporal?.address ?? embedded.temporalAddress;
+  const namespace = config.temporal?.namespace ?? 'default';
+  const taskQueue = config.temporal?.taskQueue ?? 'berth';
+
+  const workerConnection = await NativeConnection.connect({ address });
+  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log });
+  const running = Promise.all(workers.map((worker) => worker.run()));
+
+  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  let server: Server | undefined;
+  if (role !== 'worker') {
+    const app = createApp({ config, client, taskQueue, tokens, log });
+    server = app.listen(config.api.listen.port, config.api.listen.host);
+    await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
+  }
+  log.info({ role, api: server && `http://${config.api.listen.host}:${config.api.listen.port}`, temporal: address, ui: embedded.uiUrl }, 'berth is up');
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    server?.close();
+    for (const worker of workers) worker.shutdown();
+    await running.catch(() => undefined);
+    await client.connection.close();
+    await workerConnection.close();
+    await embedded.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', (signal) => void shutdown(signal));
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  await running;
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  log.fatal({ err: error }, 'berth failed');
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+import type { Logger } from '../logger';
+import { buildRoute, buildServer, routeId, upstreamOf, type RouteTarget } from './caddy-routes';
+
+export class CaddyError extends Error {}
+
+export interface CaddyOptions {
+  adminUrl: string;
+  server: string;
+  listen: string;
+  tls: 'off' | 'auto';
+  requestTimeoutMs?: number;
+}
+
+/**
+ * A thin client for Caddy's admin API. It creates Berth's server when it is
+ * missing and then touches only routes it identifies by `@id`, so the rest of
+ * the proxy's config is never rewritten.
+ */
+export class CaddyClient {
+  constructor(
+    private readonly options: CaddyOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async currentUpstream(project: string, environment: string): Promise<string | undefined> {
+    const response = await this.request('GET', `/id/${routeId(project, environment)}`);
+    if (response.status === 404) return undefined;
+    return upstreamOf(await this.json(response));
+  }
+
+  /** Points the environment's hostname at `upstream`; creates the route on first use. */
+  async switchRoute(target: RouteTarget): Promise<void> {
+    const id = routeId(target.project, target.environment);
+    const route = buildRoute(target);
+    this.log.info({ routeId: id, upstream: target.upstream }, 'switching proxy route');
+    const patched = await this.request('PATCH', `/id/${id}`, route);
+    if (patched.status === 404) {
+      await this.ensureServer();
+      await this.expectOk(await this.request('POST', `/config/apps/http/servers/${this.options.server}/routes`, route), `adding route ${id}`);
+    } else {
+      await this.expectOk(patched, `replacing route ${id}`);
+    }
+    this.log.info({ routeId: id, upstream: target.upstream }, 'switched proxy route');
+  }
+
+  async removeRoute(project: string, environment: string): Promise<void> {
+    const id = routeId(project, environment);
+    const response = await this.request('DELETE', `/id/${id}`);
+    if (response.status === 404) return;
+    await this.expectOk(response, `removing route ${id}`);
+  }
+
+  /** Creates the missing part of apps/http/servers/<server> with one PUT, never replacing what exists. */
+  async ensureServer(): Promise<void> {
+    const path = ['apps', 'http', 'servers', this.options.server];
+    let value: unknown = buildServer({ listen: this.options.listen, tls: this.options.tls });
+    let missingFrom = path.length;
+    for (let depth = path.length; depth >= 1; depth--) {
+      const response = await this.request('GET', `/config/${path.slice(0, depth).join('/')}`);
+      if ((await this.json(response)) !== null) break;
+      missingFrom = depth - 1;
+    }
+    if (missingFrom === path.length) return;
+    for (let depth = path.length - 1; depth > missingFrom; depth--) value = { [path[depth]]: value };
+    const target = `/config/${path.slice(0, missingFrom + 1).join('/')}`;
+    const response = await this.request('PUT', target, value);
+    // Another writer may have created it between our GET and PUT; that is fine.
+    if (!response.ok && (await this.json(await this.request('GET', `/config/${path.join('/')}`))) === null) {
+      await this.expectOk(response, `creating ${target}`);
+    }
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
+    try {
+      return await fetch(new URL(path, this.options.adminUrl), {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new CaddyError(`Caddy admin API at ${this.options.adminUrl} did not answer ${method} ${path} within ${timeoutMs}ms: ${(error as Error).message}`);
+    }
+  }
+
+  private async json(response: Response): Promise<unknown> {
+    const text = await response.text();
+    if (!response.ok) return null;
+    return text ? JSON.parse(text) : null;
+  }
+
+  private async expectOk(response: Response, what: string): Promise<void> {
+    if (response.ok) return;
+    const text = await response.text().catch(() => '');
+    throw new CaddyError(`Caddy refused ${what}: HTTP ${response.status} ${text.trim()}`);
+  }
+}

@@ -1,0 +1,46 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createHostActivities, createNotifyActivities } from '../activities';
+import type { BerthConfig } from '../config/schema';
+import type { Logger } from '../logger';
+import { hostTaskQueue } from '../workflows/task-queues';
+import { buildHostDeps } from './host-deps';
+
+export interface WorkerSetup {
+  config: BerthConfig;
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Only these hosts' activities run here; by default all configured hosts. */
+  hosts?: string[];
+  /** A prebuilt workflow bundle (tests reuse one); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** One worker for workflows and notifications, and one per Docker host for its activities. */
+export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
+  const env = setup.env ?? process.env;
+  const common = { connection: setup.connection, namespace: setup.namespace };
+  const workflowSource = setup.workflowBundle
+    ? { workflowBundle: setup.workflowBundle }
+    : { workflowsPath: require.resolve('../workflows') };
+  const workers = [
+    await Worker.create({
+      ...common,
+      ...workflowSource,
+      taskQueue: setup.taskQueue,
+      activities: createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
+    }),
+  ];
+  for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: hostTaskQueue(host),
+        activities: createHostActivities(buildHostDeps(setup.config, host, setup.log, env)),
+      }),
+    );
+  }
+  return workers;
+}

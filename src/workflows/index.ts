@@ -1,0 +1,1 @@
+export { deployWorkflow, statusQuery } from './deploy-workflow';

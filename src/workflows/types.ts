@@ -1,0 +1,123 @@
+/**
+ * Types shared by workflows, activities and the API. Pure data only: this file
+ * is bundled into the workflow sandbox.
+ */
+
+export type DeployStatus =
+  | 'queued'
+  | 'running'
+  | 'awaiting_approval'
+  | 'succeeded'
+  | 'rolled_back'
+  | 'failed'
+  | 'rejected'
+  | 'expired'
+  | 'cancelled'
+  | 'superseded';
+
+export type StepName = 'pull' | 'start' | 'health' | 'switch' | 'drain' | 'retire' | 'notify' | 'cleanup';
+
+export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface StepRecord {
+  name: StepName;
+  status: StepStatus;
+  startedAt: string;
+  finishedAt?: string;
+  error?: string;
+}
+
+/** Health check settings, durations in milliseconds. */
+export interface HealthSpec {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+}
+
+/**
+ * Everything a deploy needs, fixed when it is requested so that a config edit
+ * never changes a running deploy. Secrets appear only as references.
+ */
+export interface DeploySpec {
+  deploymentId: string;
+  project: string;
+  environment: string;
+  /** Image reference as requested (`repo:tag` or `repo@sha256:...`). */
+  image: string;
+  commit?: string;
+  requestedBy: string;
+  /** `required` environments wait for a person; until approvals exist they never run. */
+  approval: 'required' | 'none';
+  host: string;
+  hostname: string;
+  network: string;
+  portRange: { from: number; to: number };
+  health: HealthSpec;
+  keep: number;
+  drainMs: number;
+  stopTimeoutMs: number;
+  env: Record<string, string>;
+  /** Environment variable name → secret reference (`env:NAME`, `file:/path`). */
+  secretEnv: Record<string, string>;
+}
+
+/** A running or stopped release of one environment, as Docker reports it. */
+export interface ReleaseContainer {
+  id: string;
+  name: string;
+  release: string;
+  image: string;
+  digest: string;
+  port?: number;
+  running: boolean;
+  createdAt: string;
+}
+
+export interface PulledImage {
+  /** `repo@sha256:...`, what the container is created from. */
+  pinnedRef: string;
+  digest: string;
+}
+
+export interface Candidate {
+  containerId: string;
+  containerName: string;
+  /** The address the proxy dials: `127.0.0.1:21004` or `berth-web-staging-x:8080`. */
+  upstream: string;
+  port?: number;
+}
+
+export interface DeployRecord {
+  id: string;
+  project: string;
+  environment: string;
+  image: string;
+  digest?: string;
+  commit?: string;
+  requestedBy: string;
+  status: DeployStatus;
+  reason?: string;
+  failedStep?: StepName;
+  release: string;
+  upstream?: string;
+  previousRelease?: string;
+  createdAt: string;
+  finishedAt?: string;
+  steps: StepRecord[];
+}
+
+/** The event posted to notification receivers. */
+export interface DeployEvent {
+  event: 'started' | 'succeeded' | 'failed';
+  deploymentId: string;
+  project: string;
+  environment: string;
+  image: string;
+  digest?: string;
+  status: DeployStatus;
+  reason?: string;
+  failedStep?: StepName;
+  at: string;
+}

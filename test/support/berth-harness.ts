@@ -1,0 +1,191 @@
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import Dockerode from 'dockerode';
+import pino from 'pino';
+import { createApp } from '../../src/api/app';
+import { parseConfig } from '../../src/config/load-config';
+import type { BerthConfig } from '../../src/config/schema';
+import { ContainerClient } from '../../src/docker/container-client';
+import { CaddyClient } from '../../src/proxy/caddy-client';
+import { createWorkers } from '../../src/worker/create-workers';
+import type { DeployRecord, ReleaseContainer } from '../../src/workflows/types';
+import { getThroughProxy, type ProxyAnswer } from './proxy-client';
+import { WebhookReceiver } from './webhook-receiver';
+import { workflowBundlePath } from './workflow-bundle';
+import { readWorld } from './world';
+
+export const tokens = { ci: 'ci-token-for-tests', ops: 'ops-token-for-tests', reader: 'reader-token-for-tests' };
+const finalStatuses = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'];
+
+let runtimeInstalled = false;
+
+export interface HarnessOptions {
+  /** Unique per test file: names the project, host queue and hostnames. */
+  name: string;
+  /** Extra project settings merged over the defaults (health, keep, ...). */
+  project?: Record<string, unknown>;
+  environments?: Record<string, Record<string, unknown>>;
+  /** Extra top-level config sections (registries, ...). */
+  config?: Record<string, unknown>;
+}
+
+/** Berth's worker and API in this process, wired to the shared test world. */
+export class Harness {
+  readonly receiver = new WebhookReceiver();
+  readonly docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
+  readonly world = readWorld();
+  config!: BerthConfig;
+  client!: Client;
+  apiUrl!: string;
+  private workers: Worker[] = [];
+  private running?: Promise<unknown>;
+  private server?: Server;
+  private connections: Array<{ close(): Promise<void> }> = [];
+
+  constructor(readonly options: HarnessOptions) {}
+
+  get project(): string {
+    return this.options.name;
+  }
+
+  hostname(environment: string): string {
+    return `${environment}.${this.project}.test.localhost`;
+  }
+
+  image(tag: string): string {
+    return `${this.world.registryAddress}/fixture/web:${tag}`;
+  }
+
+  async start(): Promise<this> {
+    if (!runtimeInstalled) {
+      Runtime.install({ logger: new DefaultLogger('ERROR') });
+      runtimeInstalled = true;
+    }
+    process.env.BERTH_TEST_TOKEN_CI = tokens.ci;
+    process.env.BERTH_TEST_TOKEN_OPS = tokens.ops;
+    process.env.BERTH_TEST_TOKEN_READER = tokens.reader;
+    const hook = await this.receiver.start();
+    const environments = this.options.environments ?? { staging: {} };
+    this.config = parseConfig({
+      temporal: { address: this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}` },
+      api: {
+        listen: '127.0.0.1:1',
+        tokens: [
+          { name: 'ci', secret: 'env:BERTH_TEST_TOKEN_CI', scopes: ['deploy'] },
+          { name: 'ops', secret: 'env:BERTH_TEST_TOKEN_OPS', scopes: ['deploy', 'approve', 'rollback'] },
+          { name: 'reader', secret: 'env:BERTH_TEST_TOKEN_READER', scopes: ['read'] },
+        ],
+      },
+      proxy: { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
+      hosts: { [this.project]: { docker: 'unix:///var/run/docker.sock', network: 'host', ports: '21000-21999' } },
+      notify: [{ type: 'webhook', url: hook }],
+      ...this.options.config,
+      projects: {
+        [this.project]: {
+          image: `${this.world.registryAddress}/fixture/web`,
+          health: { path: '/health', interval: '200ms', timeout: '1s', retries: 15 },
+          drain: '500ms',
+          stopTimeout: '2s',
+          ...this.options.project,
+          environments: Object.fromEntries(
+            Object.entries(environments).map(([name, extra]) => [name, { host: this.project, hostname: this.hostname(name), ...extra }]),
+          ),
+        },
+      },
+    });
+    const temporal = this.config.temporal!;
+    const log = pino({ level: 'info' }, pino.destination({ dest: `${__dirname}/../../.berth/test/berth-${this.project}.log`, mkdir: true, sync: true }));
+    const workerConnection = await NativeConnection.connect({ address: temporal.address });
+    const clientConnection = await Connection.connect({ address: temporal.address });
+    this.connections.push(workerConnection, clientConnection);
+    this.workers = await createWorkers({
+      config: this.config,
+      connection: workerConnection,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+      log,
+      workflowBundle: { codePath: await workflowBundlePath() },
+    });
+    this.running = Promise.all(this.workers.map((worker) => worker.run()));
+    this.client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+    const app = createApp({
+      config: this.config,
+      client: this.client,
+      taskQueue: temporal.taskQueue,
+      tokens: this.config.api.tokens.map((token) => ({ name: token.name, value: process.env[token.secret.slice(4)]!, scopes: token.scopes })),
+      log,
+    });
+    this.server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => this.server!.once('listening', resolve));
+    this.apiUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    await this.cleanup();
+    return this;
+  }
+
+  async request(method: string, path: string, body?: unknown, token: string | null = tokens.ops): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Requests a deploy through the API and returns its id. */
+  async deploy(tag: string, environment = 'staging', extra: Record<string, unknown> = {}): Promise<string> {
+    const response = await this.request('POST', '/v1/deployments', { project: this.project, environment, tag, ...extra }, tokens.ci);
+    if (response.status !== 202) throw new Error(`deploy refused: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body.id;
+  }
+
+  /** Polls the API until the deploy reaches a final status; bounded by `timeoutMs`. */
+  async waitForEnd(id: string, timeoutMs = 90_000): Promise<DeployRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const response = await this.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader);
+      if (response.status === 200 && finalStatuses.includes(response.body.status)) return response.body;
+      if (Date.now() > deadline) throw new Error(`deploy ${id} did not finish within ${timeoutMs}ms: ${JSON.stringify(response.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async deployAndWait(tag: string, environment = 'staging'): Promise<DeployRecord> {
+    return this.waitForEnd(await this.deploy(tag, environment));
+  }
+
+  proxyGet(environment: string, path = '/version'): Promise<ProxyAnswer> {
+    return getThroughProxy(this.world.caddyListenAddress, this.hostname(environment), path);
+  }
+
+  releases(environment = 'staging'): Promise<ReleaseContainer[]> {
+    return new ContainerClient(this.docker, pino({ level: 'silent' })).listReleases(this.project, environment);
+  }
+
+  caddy(): CaddyClient {
+    const { proxy } = this.config;
+    return new CaddyClient({ adminUrl: proxy.adminUrl, server: proxy.server, listen: this.world.caddyListenAddress, tls: 'off' }, pino({ level: 'silent' }));
+  }
+
+  /** Removes this project's containers and routes, so reruns start from nothing. */
+  async cleanup(): Promise<void> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`berth.project=${this.project}`] } });
+    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    for (const environment of Object.keys(this.config.projects[this.project].environments)) {
+      await this.caddy().removeRoute(this.project, environment);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.cleanup().catch(() => undefined);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    for (const worker of this.workers) worker.shutdown();
+    await this.running?.catch(() => undefined);
+    for (const connection of this.connections) await connection.close();
+    await this.receiver.stop();
+  }
+}

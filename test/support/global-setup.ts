@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import { createLogger } from '../../src/logger';
+import type { EmbeddedProcess } from '../../src/embedded/child-process';
+import { startCaddy } from '../../src/embedded/caddy';
+import { ensureDockerd } from '../../src/embedded/dockerd';
+import { startRegistry } from '../../src/embedded/registry';
+import { startTemporalDevServer, type TemporalDevServer } from '../../src/embedded/temporal-dev-server';
+import { ensureFixtureImages, type FixtureTag } from './fixture-images';
+import { berthSearchAttributes, dockerSocketPath, worldAddresses, worldLogDir, writeWorld, type StartedProcess } from './world';
+import { acquireWorldLock, commandOf, releaseWorldLock, stopStaleWorld, stopStarted } from './world-lock';
+
+const logFile = (name: string) => path.join(worldLogDir, `${name}.log`);
+
+/** Starts the real parts the integration tests run against and records them in .berth/test-world.json. */
+export default async function globalSetup(): Promise<void> {
+  const startedAt = Date.now();
+  const logger = createLogger({ name: 'test-world' });
+  await acquireWorldLock(logger);
+  await stopStaleWorld(logger);
+  // Each run's logs start empty, so what is there after a failure is this run's.
+  fs.rmSync(worldLogDir, { recursive: true, force: true });
+
+  const handles: Array<{ name: string; handle: EmbeddedProcess }> = [];
+  const track = <T extends EmbeddedProcess>(name: string, handle: T): T => {
+    handles.push({ name, handle });
+    return handle;
+  };
+  const dockerSocket = dockerSocketPath();
+  // Docker, registry and images form one chain; Caddy and Temporal start beside it.
+  let fixtureImagesBuilt: FixtureTag[] = [];
+  let temporal: TemporalDevServer | undefined;
+  const dockerChain = async () => {
+    track('dockerd', await ensureDockerd({ socket: dockerSocket, logFile: logFile('dockerd'), logger }));
+    track('registry', await startRegistry({ address: worldAddresses.registry, logFile: logFile('registry'), logger }));
+    const docker = new Dockerode({ socketPath: dockerSocket });
+    ({ built: fixtureImagesBuilt } = await ensureFixtureImages({ registry: worldAddresses.registry, docker, logger }));
+  };
+  const results = await Promise.allSettled([
+    dockerChain(),
+    startCaddy({ adminAddress: worldAddresses.caddyAdmin, logFile: logFile('caddy'), logger }).then((caddy) => track('caddy', caddy)),
+    startTemporalDevServer({ ...worldAddresses.temporal, searchAttributes: berthSearchAttributes, logFile: logFile('temporal'), logger }).then(
+      (server) => (temporal = track('temporal', server)),
+    ),
+  ]);
+  const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+  const started: StartedProcess[] = handles.flatMap(({ name, handle }) =>
+    handle.pid === null ? [] : [{ name, pid: handle.pid, command: commandOf(handle.pid) ?? '' }],
+  );
+  if (failures.length > 0 || !temporal) {
+    await stopStarted(started, logger);
+    releaseWorldLock();
+    throw new AggregateError(failures.map((failure) => failure.reason), `test world setup failed: ${failures.map((failure) => String(failure.reason)).join('; ')}`);
+  }
+
+  const setupMs = Date.now() - startedAt;
+  writeWorld({
+    ownerPid: process.pid,
+    temporalAddress: temporal.address,
+    temporalUiUrl: temporal.uiUrl,
+    namespace: temporal.namespace,
+    caddyAdminAddress: worldAddresses.caddyAdmin,
+    caddyListenAddress: worldAddresses.caddyListen,
+    registryAddress: worldAddresses.registry,
+    dockerSocket,
+    started,
+    setupMs,
+  });
+  logger.info({ setupMs, started: started.map(({ name }) => name), fixtureImagesBuilt }, 'test world ready');
+}

@@ -1,0 +1,16 @@
+import type { Harness } from './berth-harness';
+
+/** The attempt numbers with which an activity type was started in a workflow's history. */
+export async function activityAttempts(berth: Harness, workflowId: string, activityType: string): Promise<number[]> {
+  const history = await berth.client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const typeBySchedule = new Map(
+    events
+      .filter((event) => event.activityTaskScheduledEventAttributes)
+      .map((event) => [String(event.eventId), event.activityTaskScheduledEventAttributes!.activityType?.name]),
+  );
+  return events
+    .filter((event) => event.activityTaskStartedEventAttributes)
+    .filter((event) => typeBySchedule.get(String(event.activityTaskStartedEventAttributes!.scheduledEventId)) === activityType)
+    .map((event) => event.activityTaskStartedEventAttributes!.attempt ?? 0);
+}

@@ -1,0 +1,53 @@
+import { request } from 'node:http';
+
+export interface ProxyAnswer {
+  status: number;
+  body: string;
+}
+
+/** Sends a request through Berth's proxy listener on loopback with the given Host header. */
+export function getThroughProxy(listen: string, hostname: string, path: string, timeoutMs = 3000): Promise<ProxyAnswer> {
+  const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path, headers: { host: hostname }, timeout: timeoutMs, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').trim() }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs}ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Sends requests one after another until `stop()` is called, bounded by
+ * `maxRequests` and `maxMs`; counts answers by body and failures.
+ */
+export function loadLoop(listen: string, hostname: string, path: string, limits = { maxRequests: 5000, maxMs: 120_000 }) {
+  const bodies = new Map<string, number>();
+  const failures: string[] = [];
+  let sent = 0;
+  let stopped = false;
+  const startedAt = Date.now();
+  const done = (async () => {
+    while (!stopped && sent < limits.maxRequests && Date.now() - startedAt < limits.maxMs) {
+      sent += 1;
+      try {
+        const answer = await getThroughProxy(listen, hostname, path);
+        if (answer.status !== 200) failures.push(`HTTP ${answer.status} ${answer.body.slice(0, 80)}`);
+        else bodies.set(answer.body, (bodies.get(answer.body) ?? 0) + 1);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await done;
+      return { sent, bodies: Object.fromEntries(bodies), failures };
+    },
+  };
+}
