@@ -29,8 +29,11 @@ if ((${#missing[@]})); then
 fi
 
 if [[ ! -f "$repo/node_modules/.package-lock.json" || "$repo/package-lock.json" -nt "$repo/node_modules/.package-lock.json" ]]; then
-  say "installing npm dependencies (npm ci)"
-  (cd "$repo" && npm ci >&2)
+  # Not `npm ci`: this registry mirror lacks other platforms' optional packages
+  # (@swc/core-darwin-*, ...), which npm ci counts as a lock mismatch. npm install
+  # still installs the locked versions.
+  say "installing npm dependencies"
+  (cd "$repo" && npm install --no-audit --no-fund >&2)
 fi
 
 # The Temporal SDK would download its dev server from the internet; build the
