@@ -25,6 +25,7 @@ export function createContainerActivities(deps: HostDeps) {
      */
     async startCandidate(spec: DeploySpec, image: PulledImage): Promise<Candidate> {
       return classify(async () => {
+        await deps.faults.before('start');
         const name = containerName(spec.deploymentId);
         const releases = await deps.containers.listReleases(spec.project, spec.environment);
         const existing = releases.find((release) => release.name === name);
@@ -37,6 +38,7 @@ export function createContainerActivities(deps: HostDeps) {
         const options = buildContainerOptions({ spec, pinnedRef: image.pinnedRef, digest: image.digest, port, env });
         const { id } = await deps.containers.createAndStart(options);
         logFor(spec).info({ containerId: id.slice(0, 12), port }, 'candidate started');
+        deps.faults.after('start');
         return { containerId: id, containerName: name, port, upstream: upstreamFor(spec, name, port) };
       });
     },
@@ -58,6 +60,7 @@ export function createContainerActivities(deps: HostDeps) {
      * rollback), then removes the oldest stopped ones beyond `keep`.
      */
     async retireReleases(spec: DeploySpec, keepRelease: string): Promise<RetireResult> {
+      await deps.faults.before('retire');
       const releases = await deps.containers.listReleases(spec.project, spec.environment);
       const others = releases.filter((release) => release.release !== keepRelease);
       const stopped: string[] = [];

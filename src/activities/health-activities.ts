@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { UnhealthyError } from '../errors';
 import type { Candidate, DeploySpec } from '../workflows/types';
 import { classify } from './failures';
+import { probe } from './http-probe';
 import type { HostDeps } from './host-deps';
 
 /** Where a candidate's health endpoint answers, as seen from the Berth host. */
@@ -12,16 +13,6 @@ export async function healthUrl(deps: HostDeps, spec: DeploySpec, candidate: Can
   return `http://${address}:8080${spec.health.path}`;
 }
 
-async function probe(url: string, timeoutMs: number): Promise<string | undefined> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    await response.arrayBuffer();
-    return response.status < 400 ? undefined : `HTTP ${response.status}`;
-  } catch (error) {
-    return (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs}ms` : (error as Error).message;
-  }
-}
-
 export function createHealthActivities(deps: HostDeps) {
   return {
     /**
@@ -30,6 +21,7 @@ export function createHealthActivities(deps: HostDeps) {
      */
     async waitHealthy(spec: DeploySpec, candidate: Candidate): Promise<{ attempts: number }> {
       return classify(async () => {
+        await deps.faults.before('health');
         const ctx = Context.current();
         const url = await healthUrl(deps, spec, candidate);
         const { intervalMs, timeoutMs, retries, startPeriodMs } = spec.health;
@@ -44,7 +36,7 @@ export function createHealthActivities(deps: HostDeps) {
             throw new UnhealthyError(`container exited with code ${exit.exitCode} before it became healthy`, tail);
           }
           attempts += 1;
-          const problem = await probe(url, timeoutMs);
+          const problem = await probe({ url, timeoutMs });
           if (problem === undefined) return { attempts };
           lastProblem = problem;
           if (Date.now() - startedAt >= startPeriodMs) failures += 1;

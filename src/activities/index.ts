@@ -2,7 +2,9 @@ import { createContainerActivities } from './container-activities';
 import { createHealthActivities } from './health-activities';
 import type { HostDeps } from './host-deps';
 import { createImageActivities } from './image-activities';
+import { createMonitorActivities } from './monitor-activities';
 import { createProxyActivities } from './proxy-activities';
+import { createRetainedActivities } from './retained-activities';
 
 export { createNotifyActivities, type NotifyDeps } from './notify-activities';
 export type { HostDeps } from './host-deps';
@@ -12,7 +14,9 @@ export function createHostActivities(deps: HostDeps) {
   return {
     ...createImageActivities(deps),
     ...createContainerActivities(deps),
+    ...createRetainedActivities(deps),
     ...createHealthActivities(deps),
+    ...createMonitorActivities(deps),
     ...createProxyActivities(deps),
   };
 }

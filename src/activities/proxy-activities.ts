@@ -9,7 +9,9 @@ export function createProxyActivities(deps: HostDeps) {
     },
 
     async switchRoute(spec: DeploySpec, upstream: string): Promise<void> {
+      await deps.faults.before('switch');
       await deps.proxy.switchRoute({ project: spec.project, environment: spec.environment, hostname: spec.hostname, upstream });
+      deps.faults.after('switch');
     },
 
     /** Puts the route back as it was before this deploy: the old upstream, or no route. */

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { authenticate, type ApiToken } from './auth';
 import { DeploymentService } from './deployment-service';
 import { deploymentsRouter } from './deployments-router';
+import { environmentsRouter } from './environments-router';
 import { errorMiddleware, HttpError } from './http-error';
 
 export interface AppDeps {
@@ -34,7 +35,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(authenticate(deps.tokens));
-  app.use(deploymentsRouter(deps.config, new DeploymentService(deps.client, deps.taskQueue)));
+  const deployments = new DeploymentService(deps.client, deps.taskQueue);
+  app.use(deploymentsRouter(deps.config, deployments));
+  app.use(environmentsRouter(deps.config, deployments));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.log));
   return app;

@@ -1,57 +1,76 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { deployWorkflow, statusQuery } from '../workflows';
-import type { DeployRecord, DeploySpec } from '../workflows/types';
+import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import { deployWorkflow, rollbackWorkflow, statusQuery } from '../workflows';
+import { BerthCommit, BerthEnvironment, BerthImage, BerthProject, BerthStatus } from '../workflows/search-attributes';
+import type { DeployKind, DeployRecord, DeploySpec, RollbackSpec } from '../workflows/types';
 
-/** What is stored in the workflow memo, so a record can be shaped before the workflow has run. */
-interface DeployMemo {
+/** Kept in the workflow memo, so lists and early reads need no query. */
+export interface DeployMemo {
+  kind: DeployKind;
   project: string;
   environment: string;
   image: string;
+  release: string;
   requestedBy: string;
+  commit?: string;
+  /** Upserted by the workflow once the image is pinned. */
+  digest?: string;
 }
 
 export function newDeploymentId(project: string, environment: string, now = Date.now()): string {
   return `${project}-${environment}-${now.toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-/** The API's only window on Temporal: start deploy workflows and read their records. */
+/** The API's only window on Temporal for single deploys: start, read, cancel. */
 export class DeploymentService {
   constructor(
-    private readonly client: Client,
+    readonly client: Client,
     private readonly taskQueue: string,
   ) {}
 
-  async start(spec: DeploySpec): Promise<void> {
-    const memo: DeployMemo = { project: spec.project, environment: spec.environment, image: spec.image, requestedBy: spec.requestedBy };
-    await this.client.workflow.start(deployWorkflow, {
+  async start(spec: DeploySpec | RollbackSpec, kind: DeployKind): Promise<void> {
+    const release = 'targetRelease' in spec ? spec.targetRelease : spec.deploymentId;
+    const memo: DeployMemo = { kind, project: spec.project, environment: spec.environment, image: spec.image, release, requestedBy: spec.requestedBy };
+    if (spec.commit) memo.commit = spec.commit;
+    // A rollback is pinned by digest from the start.
+    if (spec.image.includes('@')) memo.digest = spec.image.slice(spec.image.indexOf('@') + 1);
+    const searchAttributes: SearchAttributePair[] = [
+      { key: BerthProject, value: spec.project },
+      { key: BerthEnvironment, value: spec.environment },
+      { key: BerthImage, value: spec.image },
+      { key: BerthStatus, value: 'queued' },
+    ];
+    if (spec.commit) searchAttributes.push({ key: BerthCommit, value: spec.commit });
+    const options = {
       workflowId: spec.deploymentId,
       taskQueue: this.taskQueue,
-      args: [spec],
       memo: { ...memo },
-    });
+      typedSearchAttributes: searchAttributes,
+      staticSummary: `${kind} ${spec.project}:${spec.image.split(/[:@]/).slice(-1)[0]} → ${spec.environment}`,
+    };
+    if (kind === 'rollback') await this.client.workflow.start(rollbackWorkflow, { ...options, args: [spec as RollbackSpec] });
+    else await this.client.workflow.start(deployWorkflow, { ...options, args: [spec] });
   }
 
   /** The deploy's record, or undefined when no such deploy exists. */
   async get(id: string): Promise<DeployRecord | undefined> {
     const handle = this.client.workflow.getHandle(id);
-    let description;
-    try {
-      description = await handle.describe();
-    } catch (error) {
+    const description = await handle.describe().catch((error) => {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
-    }
+    });
+    if (!description) return undefined;
     const memo = description.memo as unknown as DeployMemo;
     const fallback: DeployRecord = {
       id,
+      kind: memo.kind,
       project: memo.project,
       environment: memo.environment,
       image: memo.image,
       requestedBy: memo.requestedBy,
       status: 'queued',
-      release: id,
+      release: memo.release,
       createdAt: description.startTime.toISOString(),
       steps: [],
     };
@@ -68,5 +87,18 @@ export class DeploymentService {
       const status = description.status.name === 'CANCELLED' ? 'cancelled' : 'failed';
       return { ...fallback, status, reason: `workflow ${description.status.name.toLowerCase()}`, finishedAt: description.closeTime?.toISOString() };
     }
+  }
+
+  /** Asks a running deploy to stop and compensate; `finished` when there is nothing to cancel. */
+  async cancel(id: string): Promise<'cancelling' | 'finished' | 'not_found'> {
+    const handle = this.client.workflow.getHandle(id);
+    const description = await handle.describe().catch((error) => {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    });
+    if (!description) return 'not_found';
+    if (description.status.name !== 'RUNNING') return 'finished';
+    await handle.cancel();
+    return 'cancelling';
   }
 }

@@ -46,6 +46,8 @@ export function buildDeploySpec(
       timeoutMs: project.health.timeout,
       retries: project.health.retries,
       startPeriodMs: project.health.startPeriod,
+      monitorMs: project.health.monitor,
+      monitorFailures: project.health.monitorFailures,
     },
     keep: project.keep,
     drainMs: project.drain,

@@ -52,6 +52,9 @@ const healthSchema = z.strictObject({
   timeout: duration.default(2000),
   retries: z.number().int().min(1).max(1000).default(30),
   startPeriod: duration.default(0),
+  /** Keep probing through the proxy this long after the switch; `0s` turns it off. */
+  monitor: duration.default(10_000),
+  monitorFailures: z.number().int().min(1).max(1000).default(3),
 });
 
 const environmentSchema = z.strictObject({

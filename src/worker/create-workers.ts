@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHostActivities, createNotifyActivities } from '../activities';
+import type { Faults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { hostTaskQueue } from '../workflows/task-queues';
@@ -16,6 +17,8 @@ export interface WorkerSetup {
   hosts?: string[];
   /** A prebuilt workflow bundle (tests reuse one); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Fault injection for integration tests; never set in production. */
+  faults?: Faults;
 }
 
 /** One worker for workflows and notifications, and one per Docker host for its activities. */
@@ -38,7 +41,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       await Worker.create({
         ...common,
         taskQueue: hostTaskQueue(host),
-        activities: createHostActivities(buildHostDeps(setup.config, host, setup.log, env)),
+        activities: createHostActivities(buildHostDeps(setup.config, host, setup.log, env, setup.faults)),
       }),
     );
   }

@@ -1,4 +1,5 @@
 import type { HostDeps } from '../activities';
+import { noFaults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import { dockerFor } from '../docker/connect';
 import { ContainerClient } from '../docker/container-client';
@@ -9,7 +10,7 @@ import { CaddyClient } from '../proxy/caddy-client';
 import { formatListen } from '../proxy/caddy-routes';
 
 /** Wires the adapters for one Docker host from the validated config. */
-export function buildHostDeps(config: BerthConfig, host: string, log: Logger, env: NodeJS.ProcessEnv): HostDeps {
+export function buildHostDeps(config: BerthConfig, host: string, log: Logger, env: NodeJS.ProcessEnv, faults = noFaults): HostDeps {
   const docker = dockerFor(config.hosts[host].docker);
   const hostLog = log.child({ host });
   return {
@@ -22,8 +23,10 @@ export function buildHostDeps(config: BerthConfig, host: string, log: Logger, en
       { adminUrl: config.proxy.adminUrl, server: config.proxy.server, listen: formatListen(config.proxy.listen), tls: config.proxy.tls },
       hostLog,
     ),
+    proxyListen: formatListen(config.proxy.listen),
     registries: config.registries,
     env,
     log: hostLog,
+    faults,
   };
 }

@@ -1,1 +1,3 @@
-export { deployWorkflow, statusQuery } from './deploy-workflow';
+export { deployWorkflow } from './deploy-workflow';
+export { rollbackWorkflow } from './rollback-workflow';
+export { statusQuery } from './queries';

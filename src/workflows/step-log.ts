@@ -1,3 +1,4 @@
+import { isCancellation } from '@temporalio/workflow';
 import type { StepName, StepRecord } from './types';
 
 /** Records each step's timing and outcome; the status query reads it. */
@@ -12,7 +13,7 @@ export class StepLog {
       step.status = 'succeeded';
       return result;
     } catch (error) {
-      step.status = 'failed';
+      step.status = isCancellation(error) ? 'cancelled' : 'failed';
       step.error = failureMessage(error);
       throw error;
     } finally {
@@ -22,6 +23,10 @@ export class StepLog {
 
   lastFailed(): StepRecord | undefined {
     return [...this.steps].reverse().find((step) => step.status === 'failed');
+  }
+
+  lastCancelled(): StepRecord | undefined {
+    return [...this.steps].reverse().find((step) => step.status === 'cancelled');
   }
 }
 

@@ -15,9 +15,19 @@ export type DeployStatus =
   | 'cancelled'
   | 'superseded';
 
-export type StepName = 'pull' | 'start' | 'health' | 'switch' | 'drain' | 'retire' | 'notify' | 'cleanup';
+export type StepName =
+  | 'pull'
+  | 'prepare'
+  | 'start'
+  | 'health'
+  | 'switch'
+  | 'monitor'
+  | 'drain'
+  | 'retire'
+  | 'compensation'
+  | 'notify';
 
-export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+export type StepStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
 export interface StepRecord {
   name: StepName;
@@ -34,6 +44,10 @@ export interface HealthSpec {
   timeoutMs: number;
   retries: number;
   startPeriodMs: number;
+  /** How long to keep probing through the proxy after the switch; 0 turns it off. */
+  monitorMs: number;
+  /** Failed probes in the monitor window that revert the release. */
+  monitorFailures: number;
 }
 
 /**
@@ -89,8 +103,12 @@ export interface Candidate {
   port?: number;
 }
 
+/** What a deploy or rollback changed, for the record and for undo. */
+export type DeployKind = 'deploy' | 'rollback';
+
 export interface DeployRecord {
   id: string;
+  kind: DeployKind;
   project: string;
   environment: string;
   image: string;
@@ -100,6 +118,10 @@ export interface DeployRecord {
   status: DeployStatus;
   reason?: string;
   failedStep?: StepName;
+  /** The last lines the failing container wrote, when a container failed. */
+  logTail?: string;
+  /** Undo steps that failed and need a person. */
+  leftToFix?: string[];
   release: string;
   upstream?: string;
   previousRelease?: string;
@@ -110,7 +132,8 @@ export interface DeployRecord {
 
 /** The event posted to notification receivers. */
 export interface DeployEvent {
-  event: 'started' | 'succeeded' | 'failed';
+  event: 'started' | 'succeeded' | 'failed' | 'rolled_back' | 'cancelled' | 'compensation_failed';
+  kind: DeployKind;
   deploymentId: string;
   project: string;
   environment: string;
@@ -119,5 +142,18 @@ export interface DeployEvent {
   status: DeployStatus;
   reason?: string;
   failedStep?: StepName;
+  logTail?: string;
+  leftToFix?: string[];
   at: string;
+}
+
+/** A rollback re-points the environment at a retained release. */
+export interface RollbackSpec extends DeploySpec {
+  /** The release to bring back; its container is restarted, or recreated from `image` (pinned by digest). */
+  targetRelease: string;
+}
+
+export interface PulledImageInfo extends PulledImage {
+  /** False when this pull brought the image to the host, so undo may remove it. */
+  presentBefore: boolean;
 }

@@ -17,6 +17,7 @@ describe('a deploy end to end (real Temporal, Docker, Caddy)', () => {
       ['start', 'succeeded'],
       ['health', 'succeeded'],
       ['switch', 'succeeded'],
+      ['monitor', 'succeeded'],
       ['drain', 'succeeded'],
       ['retire', 'succeeded'],
       ['notify', 'succeeded'],

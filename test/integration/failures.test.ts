@@ -25,7 +25,7 @@ describe('a deploy that fails leaves the current release serving', () => {
     expect(record.status).toBe('failed');
     expect(record.failedStep).toBe('health');
     expect(record.reason).toMatch(/GET \/health failed 10 times; last: HTTP 404/);
-    expect(record.steps.find((s) => s.name === 'cleanup')?.status).toBe('succeeded');
+    expect(record.steps.find((s) => s.name === 'compensation')?.status).toBe('succeeded');
     await expectCurrentStillServes();
     expect(berth.receiver.eventsFor(record.id)).toEqual(['started', 'failed']);
   });

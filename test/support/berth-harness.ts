@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import Dockerode from 'dockerode';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
+import { Faults } from '../../src/activities/faults';
 import { parseConfig } from '../../src/config/load-config';
 import type { BerthConfig } from '../../src/config/schema';
 import { ContainerClient } from '../../src/docker/container-client';
@@ -35,6 +36,8 @@ export class Harness {
   readonly receiver = new WebhookReceiver();
   readonly docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
   readonly world = readWorld();
+  /** Flip per test to make a step fail; cleared by `cleanup()`. */
+  readonly faults = new Faults();
   config!: BerthConfig;
   client!: Client;
   apiUrl!: string;
@@ -84,7 +87,7 @@ export class Harness {
       projects: {
         [this.project]: {
           image: `${this.world.registryAddress}/fixture/web`,
-          health: { path: '/health', interval: '200ms', timeout: '1s', retries: 15 },
+          health: { path: '/health', interval: '200ms', timeout: '1s', retries: 15, monitor: '1s' },
           drain: '500ms',
           stopTimeout: '2s',
           ...this.options.project,
@@ -106,6 +109,7 @@ export class Harness {
       taskQueue: temporal.taskQueue,
       log,
       workflowBundle: { codePath: await workflowBundlePath() },
+      faults: this.faults,
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
     this.client = new Client({ connection: clientConnection, namespace: temporal.namespace });
@@ -173,6 +177,7 @@ export class Harness {
 
   /** Removes this project's containers and routes, so reruns start from nothing. */
   async cleanup(): Promise<void> {
+    this.faults.clear();
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`berth.project=${this.project}`] } });
     await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     for (const environment of Object.keys(this.config.projects[this.project].environments)) {

@@ -18,7 +18,7 @@ function specFor(overrides: Partial<DeploySpec> = {}): DeploySpec {
     hostname: 'web.staging.localhost',
     network: 'host',
     portRange: { from: 21000, to: 21999 },
-    health: { path: '/health', intervalMs: 500, timeoutMs: 1000, retries: 3, startPeriodMs: 0 },
+    health: { path: '/health', intervalMs: 500, timeoutMs: 1000, retries: 3, startPeriodMs: 0, monitorMs: 0, monitorFailures: 3 },
     keep: 3,
     drainMs: 1000,
     stopTimeoutMs: 5000,

@@ -27,7 +27,7 @@ function issuesOf(raw: unknown): string[] {
 describe('parseConfig', () => {
   it('applies defaults and converts durations to milliseconds', () => {
     const config = parseConfig(valid);
-    expect(config.projects.web.health).toEqual({ path: '/health', interval: 200, timeout: 2000, retries: 25, startPeriod: 0 });
+    expect(config.projects.web.health).toEqual({ path: '/health', interval: 200, timeout: 2000, retries: 25, startPeriod: 0, monitor: 10000, monitorFailures: 3 });
     expect(config.hosts.local.ports).toEqual({ from: 21000, to: 21999 });
     expect(config.proxy).toEqual({
       driver: 'caddy',

@@ -1,0 +1,46 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
+
+/** Where a test can make a deploy fail; production workers carry no faults. */
+export type FaultPoint = 'pull' | 'start' | 'health' | 'switch' | 'monitor' | 'retire';
+
+/**
+ * `before`: fail before acting. `after`: act, then fail as if the process died
+ * before the result was recorded. `delay`: stall (heartbeating, cancellable) before acting.
+ */
+export type Fault = { kind: 'before' } | { kind: 'after' } | { kind: 'delay'; ms: number };
+
+/** A fault-injection switch that integration tests flip per step. */
+export class Faults {
+  private readonly plan = new Map<FaultPoint, Fault>();
+
+  set(point: FaultPoint, fault: Fault): void {
+    this.plan.set(point, fault);
+  }
+
+  clear(): void {
+    this.plan.clear();
+  }
+
+  async before(point: FaultPoint): Promise<void> {
+    const fault = this.plan.get(point);
+    if (fault?.kind === 'before') throw injected(point, 'before acting');
+    if (fault?.kind === 'delay') {
+      const ctx = Context.current();
+      for (let waited = 0; waited < fault.ms; waited += 250) {
+        ctx.heartbeat(`injected delay at ${point}`);
+        await ctx.sleep(250);
+      }
+    }
+  }
+
+  after(point: FaultPoint): void {
+    if (this.plan.get(point)?.kind === 'after') throw injected(point, 'after acting, before the result was recorded');
+  }
+}
+
+function injected(point: FaultPoint, when: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`injected fault at ${point}, ${when}`, 'INJECTED_FAULT');
+}
+
+export const noFaults = new Faults();

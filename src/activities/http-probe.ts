@@ -1,0 +1,34 @@
+import { request } from 'node:http';
+
+export interface ProbeTarget {
+  /** `http://127.0.0.1:21004/health` */
+  url: string;
+  /** Sent as Host, so a probe through the proxy hits the environment's route. */
+  hostHeader?: string;
+  timeoutMs: number;
+}
+
+/** One GET; undefined when the answer is below 400, else a short description of what was wrong. */
+export function probe(target: ProbeTarget): Promise<string | undefined> {
+  const url = new URL(target.url);
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port,
+        path: url.pathname + url.search,
+        headers: target.hostHeader ? { host: target.hostHeader } : {},
+        timeout: target.timeoutMs,
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve((res.statusCode ?? 500) < 400 ? undefined : `HTTP ${res.statusCode}`));
+        res.on('error', (error) => resolve(error.message));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs}ms`)));
+    req.on('error', (error) => resolve(error.message));
+    req.end();
+  });
+}

@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { BerthConfig } from '../config/schema';
+import { requireScope, type Caller } from './auth';
+import { newDeploymentId, type DeploymentService } from './deployment-service';
+import { currentRelease, environmentHistory, rollbackTarget } from './environment-history';
+import { HttpError } from './http-error';
+import { specFor } from './spec-for';
+import { parseBody } from './validate';
+
+export const rollbackRequestSchema = z.strictObject({ release: z.string().min(1).max(128).optional() });
+
+export function environmentsRouter(config: BerthConfig, deployments: DeploymentService): Router {
+  const router = Router();
+
+  /** 404 unless the project and environment are configured. */
+  function target(project: string, environment: string) {
+    const projectConfig = config.projects[project];
+    if (!projectConfig) throw new HttpError('not_found', `project "${project}" is not configured`);
+    const environmentConfig = projectConfig.environments[environment];
+    if (!environmentConfig) throw new HttpError('not_found', `environment "${environment}" is not configured for project "${project}"`);
+    return { projectConfig, environmentConfig };
+  }
+
+  router.get('/v1/projects/:project/environments/:environment', async (req, res) => {
+    const { project, environment } = req.params as { project: string; environment: string };
+    const { environmentConfig } = target(project, environment);
+    const history = await environmentHistory(deployments.client, project, environment);
+    res.json({ project, environment, hostname: environmentConfig.hostname, current: currentRelease(history) ?? null, history });
+  });
+
+  router.post('/v1/projects/:project/environments/:environment/rollback', requireScope('rollback'), async (req, res) => {
+    const { project, environment } = req.params as { project: string; environment: string };
+    const { projectConfig } = target(project, environment);
+    const body = parseBody(rollbackRequestSchema, req.body);
+    const history = await environmentHistory(deployments.client, project, environment);
+    if (history.some((entry) => entry.outcome === 'running' || entry.outcome === 'queued')) {
+      throw new HttpError('conflict', `a deploy of ${project}/${environment} is running; wait for it or cancel it first`);
+    }
+    const current = currentRelease(history);
+    if (body.release !== undefined && body.release === current?.release) {
+      throw new HttpError('conflict', `release "${body.release}" is already serving ${project}/${environment}`);
+    }
+    const chosen = rollbackTarget(history, body.release);
+    if (!chosen?.digest) {
+      throw body.release === undefined
+        ? new HttpError('conflict', `${project}/${environment} has no previous release to roll back to`)
+        : new HttpError('not_found', `release "${body.release}" is not a successful release of ${project}/${environment}`);
+    }
+    const caller = res.locals.caller as Caller;
+    const spec = specFor(
+      config,
+      { project, environment, image: `${projectConfig.image}@${chosen.digest}`, commit: chosen.commit },
+      { deploymentId: newDeploymentId(project, environment), requestedBy: caller.name },
+    );
+    await deployments.start({ ...spec, targetRelease: chosen.release }, 'rollback');
+    res.status(202).location(`/v1/deployments/${spec.deploymentId}`).json({ id: spec.deploymentId, status: 'queued', release: chosen.release });
+  });
+
+  return router;
+}

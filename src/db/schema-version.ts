@@ -1,0 +1,24 @@
+import type { Client } from 'pg';
+import { PermanentError } from '../errors';
+import { isServerError } from './connect';
+
+/** SQLSTATE undefined_table: a version query on a database that has never been migrated. */
+const undefinedTable = '42P01';
+
+/**
+ * The schema version as the configured query reports it: the first column of
+ * the first row, as text; null when there is no row, the value is NULL, or
+ * the table the query reads does not exist yet.
+ */
+export async function readSchemaVersion(client: Client, versionQuery: string): Promise<string | null> {
+  try {
+    const { rows } = await client.query<unknown[]>({ text: versionQuery, rowMode: 'array' });
+    const value = rows[0]?.[0];
+    return value === undefined || value === null ? null : String(value);
+  } catch (error) {
+    if (isServerError(error) && error.code === undefinedTable) return null;
+    // Class 42 (syntax, unknown column, no privilege) fails the same way every time; a lock or statement timeout may not.
+    if (isServerError(error) && error.code.startsWith('42')) throw new PermanentError('VERSION_QUERY', `migrations.versionQuery failed: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,144 @@
+import { ApplicationFailure, CancellationScope, isCancellation, log, setHandler, sleep, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { BerthStatus } from './search-attributes';
+import { Saga } from './saga';
+import { StepLog, failureMessage } from './step-log';
+import { statusQuery } from './queries';
+import { hostActivities, notify, type HostActs } from './workflow-activities';
+import type { Candidate, DeployEvent, DeployKind, DeployRecord, DeploySpec, DeployStatus } from './types';
+
+/**
+ * The state of one deploy or rollback: its record (what the status query
+ * returns), its step log and its compensation list. Both workflows drive a
+ * candidate to serving through the same steps.
+ */
+export class ReleaseRun {
+  readonly steps = new StepLog();
+  readonly saga = new Saga();
+  readonly acts: HostActs;
+  readonly record: DeployRecord;
+  private switched = false;
+
+  constructor(
+    readonly spec: DeploySpec,
+    kind: DeployKind,
+    release: string,
+  ) {
+    this.acts = hostActivities(spec);
+    this.record = {
+      id: spec.deploymentId,
+      kind,
+      project: spec.project,
+      environment: spec.environment,
+      image: spec.image,
+      commit: spec.commit,
+      requestedBy: spec.requestedBy,
+      status: 'running',
+      release,
+      createdAt: new Date().toISOString(),
+      steps: this.steps.steps,
+    };
+    setHandler(statusQuery, () => this.record);
+    upsertSearchAttributes([{ key: BerthStatus, value: 'running' }]);
+  }
+
+  /** The digest is what history and rollback need; the memo keeps it visible without a query. */
+  pinned(digest: string): void {
+    this.record.digest = digest;
+    upsertMemo({ digest });
+  }
+
+  /** Health gate, switch, verify through the proxy, drain, retire the others. */
+  async serve(candidate: Candidate, previousUpstream: string | undefined): Promise<void> {
+    const { spec, acts, steps } = this;
+    this.record.upstream = candidate.upstream;
+    await steps.run('health', () => acts.health.waitHealthy(spec, candidate));
+    await acts.quick.promoteCandidate(spec, candidate);
+
+    this.saga.register('put the proxy route back', () => acts.undo.restoreRoute(spec, previousUpstream));
+    await steps.run('switch', () => acts.quick.switchRoute(spec, candidate.upstream));
+    this.switched = true;
+    if (spec.health.monitorMs > 0) {
+      await steps.run('monitor', () => acts.monitor.monitorThroughProxy(spec, candidate));
+    }
+    // Verified: from here the new release stands, and retiring the old one is not undone.
+    this.saga.commit();
+
+    // A cancel that arrives now is too late to undo a verified release.
+    await CancellationScope.nonCancellable(async () => {
+      await steps.run('drain', () => sleep(spec.drainMs));
+      await steps
+        .run('retire', async () => {
+          const retired = await acts.retire.retireReleases(spec, this.record.release);
+          this.record.previousRelease = retired.stopped[0];
+        })
+        .catch((error) => log.warn('retiring previous releases failed; the new release serves', { error: String(error) }));
+    });
+  }
+
+  /**
+   * Compensates after a failure or cancel and decides the outcome: a failure
+   * after traffic moved is `rolled_back`, before it `failed`.
+   */
+  async fail(error: unknown): Promise<DeployStatus> {
+    const cancelled = isCancellation(error);
+    const failedStep = this.steps.lastFailed();
+    this.record.failedStep = cancelled ? undefined : failedStep?.name;
+    this.record.reason = cancelled ? `cancelled during ${this.steps.lastCancelled()?.name ?? 'start-up'}` : failedStep?.error ?? failureMessage(error);
+    this.record.logTail = logTailOf(this.record.reason);
+    const leftToFix = await this.steps
+      .run('compensation', async () => {
+        const failed = await this.saga.compensate();
+        if (failed.length > 0) throw ApplicationFailure.nonRetryable(`undo failed: ${failed.join('; ')}`);
+        return failed;
+      })
+      .catch((compensationError) => [failureMessage(compensationError)]);
+    if (leftToFix.length > 0) {
+      this.record.leftToFix = leftToFix;
+      await this.announce('compensation_failed', 'failed');
+      return 'failed';
+    }
+    if (cancelled) return 'cancelled';
+    return this.switched ? 'rolled_back' : 'failed';
+  }
+
+  /** Sets the final status after notifying, so readers never see a final status early. */
+  async finish(outcome: DeployStatus): Promise<DeployRecord> {
+    const event = outcome === 'succeeded' || outcome === 'rolled_back' || outcome === 'cancelled' ? outcome : 'failed';
+    await this.steps.run('notify', () => this.announce(event, outcome)).catch(() => undefined);
+    this.record.finishedAt = new Date().toISOString();
+    this.record.status = outcome;
+    upsertSearchAttributes([{ key: BerthStatus, value: outcome }]);
+    if (outcome !== 'succeeded') {
+      throw ApplicationFailure.nonRetryable(this.record.reason ?? outcome, `Deploy_${outcome}`, this.record);
+    }
+    return this.record;
+  }
+
+  announce(event: DeployEvent['event'], status: DeployStatus = this.record.status): Promise<void> {
+    const { record } = this;
+    return notify({
+      event,
+      kind: record.kind,
+      deploymentId: record.id,
+      project: record.project,
+      environment: record.environment,
+      image: record.image,
+      digest: record.digest,
+      status,
+      reason: record.reason,
+      failedStep: record.failedStep,
+      logTail: record.logTail,
+      leftToFix: record.leftToFix,
+      at: new Date().toISOString(),
+    }).catch((error) => {
+      log.warn('notification failed', { event, error: String(error) });
+      throw error;
+    });
+  }
+}
+
+function logTailOf(reason: string | undefined): string | undefined {
+  const marker = '--- container log (tail) ---\n';
+  const at = reason?.indexOf(marker) ?? -1;
+  return at >= 0 ? reason!.slice(at + marker.length) : undefined;
+}

@@ -1,0 +1,38 @@
+import { CancellationScope } from '@temporalio/workflow';
+import { ReleaseRun } from './release-run';
+import type { Candidate, DeployRecord, DeployStatus, RollbackSpec } from './types';
+
+/**
+ * Rollback as a re-point: start the retained container of the target release
+ * (or recreate it from its digest when it was pruned), gate it on health,
+ * switch traffic and retire the current release. It compensates like a deploy.
+ */
+export async function rollbackWorkflow(spec: RollbackSpec): Promise<DeployRecord> {
+  const run = new ReleaseRun(spec, 'rollback', spec.targetRelease);
+  const { acts, steps, saga } = run;
+  const started = run.announce('started').catch(() => undefined);
+  let outcome: DeployStatus = 'succeeded';
+  try {
+    const previousUpstream = await acts.quick.readRoute(spec);
+    const candidate = await steps.run('prepare', async (): Promise<Candidate> => {
+      const retained = await acts.quick.startRetained(spec, spec.targetRelease);
+      if (retained) {
+        if (!retained.wasRunning) saga.register('stop the retained release again', () => acts.undo.stopRetained(spec, retained.candidate.containerId));
+        return retained.candidate;
+      }
+      // Pruned: recreate it from its digest, as a new container of the same release.
+      const image = await acts.pull.pullImage(spec);
+      run.pinned(image.digest);
+      run.record.release = spec.deploymentId;
+      saga.register('remove the recreated container', () => acts.undo.removeCandidate(spec));
+      return acts.quick.startCandidate(spec, image);
+    });
+    await run.serve(candidate, previousUpstream);
+  } catch (error) {
+    outcome = await CancellationScope.nonCancellable(() => run.fail(error));
+  }
+  return CancellationScope.nonCancellable(async () => {
+    await started;
+    return run.finish(outcome);
+  });
+}

@@ -1,0 +1,50 @@
+import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { HostActivities, NotifyActivities } from '../activities';
+import { hostTaskQueue } from './task-queues';
+import type { DeploySpec } from './types';
+
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 };
+
+/**
+ * Host-bound activities with their timeouts. They wait for cancellation to
+ * complete, so an undo never races the step it undoes.
+ */
+export function hostActivities(spec: DeploySpec) {
+  const taskQueue = hostTaskQueue(spec.host);
+  const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+  const { intervalMs, timeoutMs, retries, startPeriodMs, monitorMs } = spec.health;
+  // Short heartbeats let a cancel reach a probing activity within seconds.
+  const probeHeartbeatMs = Math.max(5000, timeoutMs + intervalMs + 3000);
+  return {
+    quick: proxyActivities<HostActivities>({ taskQueue, cancellationType, startToCloseTimeout: '1m', retry }),
+    pull: proxyActivities<HostActivities>({ taskQueue, cancellationType, startToCloseTimeout: '15m', heartbeatTimeout: '30s', retry }),
+    health: proxyActivities<HostActivities>({
+      taskQueue,
+      cancellationType,
+      startToCloseTimeout: startPeriodMs + retries * (intervalMs + timeoutMs) + 30_000,
+      heartbeatTimeout: probeHeartbeatMs,
+      retry: { ...retry, maximumAttempts: 2 },
+    }),
+    monitor: proxyActivities<HostActivities>({
+      taskQueue,
+      cancellationType,
+      startToCloseTimeout: monitorMs + timeoutMs + 30_000,
+      heartbeatTimeout: probeHeartbeatMs,
+      retry: { ...retry, maximumAttempts: 2 },
+    }),
+    retire: proxyActivities<HostActivities>({ taskQueue, cancellationType, startToCloseTimeout: spec.stopTimeoutMs * 4 + 60_000, retry }),
+    /** Undo steps: more patient, since giving up leaves work for a person. */
+    undo: proxyActivities<HostActivities>({
+      taskQueue,
+      startToCloseTimeout: '2m',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 8 },
+    }),
+  };
+}
+
+export type HostActs = ReturnType<typeof hostActivities>;
+
+export const { notify } = proxyActivities<NotifyActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 4 },
+});
