@@ -54,5 +54,6 @@ export function pgOptions(timeouts: { lockTimeoutMs: number; statementTimeoutMs:
 
 /** True for errors the server reported (they carry a SQLSTATE); false for network and driver trouble. */
 export function isServerError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }

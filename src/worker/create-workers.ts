@@ -41,6 +41,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       await Worker.create({
         ...common,
         taskQueue: hostTaskQueue(host),
+        // Cancellation reaches an activity with its next heartbeat; keep that within seconds.
+        maxHeartbeatThrottleInterval: '2s',
         activities: createHostActivities(buildHostDeps(setup.config, host, setup.log, env, setup.faults)),
       }),
     );

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { createLogger, type Logger } from '../../src/logger';
+import { ensureDbappImages, type DbappTag } from './dbapp-images';
 import { buildRootfsTar, fixtureDir, fixtureHash } from './fixture-rootfs';
 
 /** Repository of the fixture web app inside the test registry. */
@@ -49,9 +50,15 @@ function importChanges(env: Record<string, string>, hash: string): string[] {
 
 /**
  * Makes sure the registry holds every fixture tag built from the current
- * fixture files; tags whose fixture.hash label already matches are left alone.
+ * fixture files (the web app and the dbapp); tags whose fixture.hash label
+ * already matches are left alone.
  */
-export async function ensureFixtureImages(options: { registry: string; docker: Dockerode; logger?: Logger }): Promise<{ built: FixtureTag[] }> {
+export async function ensureFixtureImages(options: { registry: string; docker: Dockerode; logger?: Logger }): Promise<{ built: FixtureTag[]; dbappBuilt: DbappTag[] }> {
+  const [web, dbapp] = await Promise.all([ensureWebImages(options), ensureDbappImages(options)]);
+  return { built: web.built, dbappBuilt: dbapp.built };
+}
+
+async function ensureWebImages(options: { registry: string; docker: Dockerode; logger?: Logger }): Promise<{ built: FixtureTag[] }> {
   const { registry, docker } = options;
   const logger = (options.logger ?? createLogger()).child({ component: 'fixture-images' });
   const hash = fixtureHash();

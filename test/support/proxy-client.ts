@@ -28,6 +28,7 @@ export function getThroughProxy(listen: string, hostname: string, path: string, 
 export function loadLoop(listen: string, hostname: string, path: string, limits = { maxRequests: 5000, maxMs: 120_000 }) {
   const bodies = new Map<string, number>();
   const failures: string[] = [];
+  const failureTimes: number[] = [];
   let sent = 0;
   let stopped = false;
   const startedAt = Date.now();
@@ -36,10 +37,13 @@ export function loadLoop(listen: string, hostname: string, path: string, limits 
       sent += 1;
       try {
         const answer = await getThroughProxy(listen, hostname, path);
-        if (answer.status !== 200) failures.push(`HTTP ${answer.status} ${answer.body.slice(0, 80)}`);
-        else bodies.set(answer.body, (bodies.get(answer.body) ?? 0) + 1);
+        if (answer.status !== 200) {
+          failures.push(`HTTP ${answer.status} ${answer.body.slice(0, 80)}`);
+          failureTimes.push(Date.now());
+        } else bodies.set(answer.body, (bodies.get(answer.body) ?? 0) + 1);
       } catch (error) {
         failures.push((error as Error).message);
+        failureTimes.push(Date.now());
       }
     }
   })();
@@ -47,7 +51,7 @@ export function loadLoop(listen: string, hostname: string, path: string, limits 
     async stop() {
       stopped = true;
       await done;
-      return { sent, bodies: Object.fromEntries(bodies), failures };
+      return { sent, bodies: Object.fromEntries(bodies), failures, failureTimes };
     },
   };
 }

@@ -1,0 +1,126 @@
+import { Context } from '@temporalio/activity';
+import type { MigrationLock } from '../db/advisory-lock';
+import { applyMigrations, ensureMigrationsTable, readApplied, revertDeployment, type RunnerOptions } from '../db/builtin-runner';
+import { MigrationFailedError, SchemaMismatchError } from '../db/errors';
+import { parseMigrationFiles, planMigrations, type MigrationFile } from '../db/migration-files';
+import { readSchemaVersion } from '../db/schema-version';
+import { readImageDir } from '../docker/image-files';
+import { runOneOff, type OneOffResult } from '../docker/one-off';
+import { containerName } from '../docker/labels';
+import type { PulledImage } from '../workflows/types';
+import type { MigrationRun } from './migration-run';
+
+function runnerOptions(run: MigrationRun): RunnerOptions {
+  return {
+    deploymentId: run.spec.deploymentId,
+    lockTimeoutMs: run.migrations.lockTimeoutMs,
+    statementTimeoutMs: run.migrations.statementTimeoutMs,
+    onLine: (line) => run.emit(line),
+  };
+}
+
+export function readVersion(run: MigrationRun, lock: MigrationLock): Promise<string | null> {
+  return readSchemaVersion(lock.client, run.migrations.versionQuery);
+}
+
+/** The built-in runner's files, read from the new image before any lock is taken: a bad set fails without touching the database. */
+export async function readMigrationFiles(run: MigrationRun, image: PulledImage): Promise<MigrationFile[]> {
+  const files = await readImageDir(run.deps.docker, run.log, {
+    image: image.pinnedRef,
+    dir: run.migrations.dir!,
+    name: `${containerName(run.spec.deploymentId)}-migration-files`,
+    labels: run.containerLabels('migration-files'),
+  });
+  return parseMigrationFiles(files);
+}
+
+/** The names of the migrations this deploy applied, by any attempt, in order. */
+async function appliedByThisDeploy(run: MigrationRun, lock: MigrationLock): Promise<string[]> {
+  return (await readApplied(lock.client)).filter((row) => row.deploymentId === run.spec.deploymentId).map((row) => row.name);
+}
+
+/**
+ * Applies the pending files. When one fails and rollback is on-failure, the
+ * ones this deploy applied before it are reverted here, so a failed migrate
+ * leaves the schema as it found it; the workflow has nothing to compensate.
+ */
+export async function builtinUp(run: MigrationRun, lock: MigrationLock, files: MigrationFile[]): Promise<string[]> {
+  const options = runnerOptions(run);
+  const pending = planMigrations(files, await readApplied(lock.client), { requireDowns: run.migrations.rollback === 'on-failure' });
+  if (pending.length === 0) run.emit('no pending migrations');
+  await ensureMigrationsTable(lock.client, options);
+  try {
+    await applyMigrations(lock.client, pending, options);
+  } catch (error) {
+    if (!(error instanceof MigrationFailedError)) throw error;
+    if (run.migrations.rollback === 'never') {
+      const kept = await appliedByThisDeploy(run, lock);
+      throw new MigrationFailedError(`${error.message}; rollback: never: ${kept.length > 0 ? `${kept.join(', ')} stay applied` : 'nothing else was applied'}`, run.outputTail());
+    }
+    const reverted = await revertDeployment(lock.client, files, options);
+    const note = reverted.length > 0 ? `reverted what this deploy applied before it (${reverted.join(', ')})` : 'nothing else had been applied';
+    throw new MigrationFailedError(`${error.message}; ${note}`, run.outputTail());
+  }
+  return appliedByThisDeploy(run, lock);
+}
+
+/** Runs the downs of exactly what this deploy applied; returns their names. */
+export function builtinDown(run: MigrationRun, lock: MigrationLock, files: MigrationFile[]): Promise<string[]> {
+  return revertDeployment(lock.client, files, runnerOptions(run));
+}
+
+function oneOff(run: MigrationRun, image: PulledImage, role: 'up' | 'down', command: string[], env: Record<string, string>): Promise<OneOffResult> {
+  return runOneOff(
+    run.deps.docker,
+    run.log,
+    {
+      name: `${containerName(run.spec.deploymentId)}-migrate${role === 'down' ? '-down' : ''}`,
+      image: image.pinnedRef,
+      command,
+      env,
+      network: run.spec.network,
+      labels: run.containerLabels('migration'),
+    },
+    { timeoutMs: run.migrations.runTimeoutMs, onLine: run.emit, redact: run.scrub, signal: Context.current().cancellationSignal },
+  );
+}
+
+function exitProblem(what: string, result: OneOffResult, timeoutMs: number): string {
+  return result.timedOut ? `the ${what} did not finish within ${timeoutMs} ms and was killed` : `the ${what} exited with code ${result.exitCode}`;
+}
+
+/**
+ * Runs the down command with BERTH_SCHEMA_VERSION_BEFORE set, then checks the
+ * schema is back at that version. A failing down is retryable (it may have
+ * met a lock); a down that succeeds at the wrong version is not.
+ */
+export async function commandDown(run: MigrationRun, lock: MigrationLock, image: PulledImage, versionBefore: string | null): Promise<void> {
+  run.progress.phase = 'reverting';
+  const result = await oneOff(run, image, 'down', run.migrations.down!, run.containerEnv({ BERTH_SCHEMA_VERSION_BEFORE: versionBefore ?? '' }));
+  if (result.exitCode !== 0) {
+    throw new Error(`${exitProblem('down command', result, run.migrations.runTimeoutMs)}\n--- migration output (tail) ---\n${result.tail.join('\n')}`);
+  }
+  const versionNow = await readVersion(run, lock);
+  if (versionNow !== versionBefore) throw new SchemaMismatchError(versionBefore, versionNow);
+}
+
+/**
+ * Runs the migration command once. When it fails after moving the schema and
+ * rollback is on-failure, the down runs here, so the failed migrate leaves
+ * the schema at the version it found.
+ */
+export async function commandUp(run: MigrationRun, lock: MigrationLock, image: PulledImage, versionBefore: string | null): Promise<void> {
+  const result = await oneOff(run, image, 'up', run.migrations.command!, run.containerEnv());
+  if (result.exitCode === 0) return;
+  const problem = exitProblem('migration command', result, run.migrations.runTimeoutMs);
+  const versionNow = await readVersion(run, lock);
+  let outcome: string;
+  if (versionNow === versionBefore) outcome = `the schema is unchanged at version ${versionBefore ?? 'none'}`;
+  else if (run.migrations.rollback === 'never' || !run.migrations.down) {
+    outcome = `rollback: never: the schema stayed at version ${versionNow ?? 'none'} (it was ${versionBefore ?? 'none'})`;
+  } else {
+    await commandDown(run, lock, image, versionBefore);
+    outcome = `it had moved the schema to version ${versionNow ?? 'none'}; the down command brought it back to ${versionBefore ?? 'none'}`;
+  }
+  throw new MigrationFailedError(`${problem}; ${outcome}`, result.tail.join('\n'));
+}
