@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { msUntilOpen, parseDeployWindow } from '../config/deploy-window';
 import { resolveSecret } from '../config/secrets';
 import type { Logger } from '../logger';
 import { postWebhook } from '../notify/webhook';
@@ -28,6 +30,13 @@ export function createNotifyActivities(deps: NotifyDeps) {
       }
       log.info({ event: event.event, receivers: deps.receivers.length, failures: failures.length }, 'notified');
       if (failures.length > 0) throw new Error(`notification not delivered: ${failures.join('; ')}`);
+    },
+
+    /** How long until a deploy window opens; 0 when open. Time zones are resolved here, not in the workflow. */
+    async msUntilWindowOpens(windowText: string): Promise<number> {
+      const window = parseDeployWindow(windowText);
+      if (typeof window === 'string') throw ApplicationFailure.nonRetryable(`window: ${window}`, 'INVALID_SPEC');
+      return msUntilOpen(window, new Date());
     },
   };
 }

@@ -1,3 +1,4 @@
+import { upstreamFor } from '../docker/container-spec';
 import type { DeploySpec } from '../workflows/types';
 import type { HostDeps } from './host-deps';
 
@@ -6,6 +7,15 @@ export function createProxyActivities(deps: HostDeps) {
     /** The upstream the environment's route points at now, if it has one. */
     async readRoute(spec: DeploySpec): Promise<string | undefined> {
       return deps.proxy.currentUpstream(spec.project, spec.environment);
+    },
+
+    /** What serves the environment now, for the approval notification's diff. */
+    async describeCurrent(spec: DeploySpec): Promise<{ release: string; image: string; digest: string } | undefined> {
+      const upstream = await deps.proxy.currentUpstream(spec.project, spec.environment);
+      if (!upstream) return undefined;
+      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const serving = releases.find((release) => release.running && upstreamFor(spec, release.name, release.port) === upstream);
+      return serving && { release: serving.release, image: serving.image, digest: serving.digest };
     },
 
     async switchRoute(spec: DeploySpec, upstream: string): Promise<void> {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
 import { deployWorkflow, rollbackWorkflow, statusQuery } from '../workflows';
 import { BerthCommit, BerthEnvironment, BerthImage, BerthProject, BerthStatus } from '../workflows/search-attributes';
-import type { DeployKind, DeployRecord, DeploySpec, RollbackSpec } from '../workflows/types';
+import { decideUpdate, type DecideRequest } from '../workflows/approval-gate';
+import type { ApprovalRecord, DeployKind, DeployRecord, DeploySpec, RollbackSpec } from '../workflows/types';
 
 /** Kept in the workflow memo, so lists and early reads need no query. */
 export interface DeployMemo {
@@ -89,6 +90,26 @@ export class DeploymentService {
     }
   }
 
+  /**
+   * Records a person's decision through the workflow's `decide` update, which
+   * refuses unless the deploy waits for one. The answer is the approval as recorded.
+   */
+  async decide(id: string, request: DecideRequest): Promise<{ outcome: 'decided'; approval: ApprovalRecord } | { outcome: 'not_found' | 'finished' } | { outcome: 'refused'; message: string }> {
+    const handle = this.client.workflow.getHandle(id);
+    const description = await handle.describe().catch((error) => {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    });
+    if (!description) return { outcome: 'not_found' };
+    if (description.status.name !== 'RUNNING') return { outcome: 'finished' };
+    try {
+      return { outcome: 'decided', approval: await handle.executeUpdate(decideUpdate, { args: [request] }) };
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) return { outcome: 'refused', message: failureText(error) };
+      throw error;
+    }
+  }
+
   /** Asks a running deploy to stop and compensate; `finished` when there is nothing to cancel. */
   async cancel(id: string): Promise<'cancelling' | 'finished' | 'not_found'> {
     const handle = this.client.workflow.getHandle(id);
@@ -101,4 +122,8 @@ export class DeploymentService {
     await handle.cancel();
     return 'cancelling';
   }
+}
+
+function failureText(error: WorkflowUpdateFailedError): string {
+  return (error.cause as Error | undefined)?.message ?? error.message;
 }

@@ -3,7 +3,8 @@ import type { BerthConfig } from '../config/schema';
 import { requireScope, type Caller } from './auth';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { HttpError } from './http-error';
-import { deployRequestSchema, deploymentIdPattern } from './schemas';
+import { checkPromotion, checkWindow } from './promotion';
+import { decisionRequestSchema, deployRequestSchema, deploymentIdPattern } from './schemas';
 import { specFor } from './spec-for';
 import { parseBody } from './validate';
 
@@ -14,10 +15,9 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
     const body = parseBody(deployRequestSchema, req.body);
     const caller = res.locals.caller as Caller;
     const spec = specFor(config, body, { deploymentId: newDeploymentId(body.project, body.environment), requestedBy: caller.name });
-    if (spec.approval === 'required') {
-      throw new HttpError('conflict', `${spec.project}/${spec.environment} requires approval, and approvals are not available yet; nothing was started`);
-    }
-    await deployments.start(spec, 'deploy');
+    const checked = await checkPromotion(config, deployments.client, spec);
+    checkWindow(config, spec);
+    await deployments.start(checked, 'deploy');
     res.status(202).location(`/v1/deployments/${spec.deploymentId}`).json({ id: spec.deploymentId, status: 'queued' });
   });
 
@@ -27,6 +27,24 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
     if (!record) throw new HttpError('not_found', `deployment "${id}" was not found`);
     res.json(record);
   });
+
+  for (const decision of ['approve', 'reject'] as const) {
+    router.post(`/v1/deployments/:id/${decision}`, requireScope('approve'), async (req, res) => {
+      const id = String(req.params.id);
+      const body = parseBody(decisionRequestSchema, req.body);
+      const caller = res.locals.caller as Caller;
+      const result = deploymentIdPattern.test(id)
+        ? await deployments.decide(id, { decision, by: caller.name, ...(body.comment !== undefined && { comment: body.comment }) })
+        : { outcome: 'not_found' as const };
+      if (result.outcome === 'refused') throw new HttpError('conflict', result.message);
+      if (result.outcome !== 'decided') {
+        throw result.outcome === 'not_found'
+          ? new HttpError('not_found', `deployment "${id}" was not found`)
+          : new HttpError('conflict', `deployment "${id}" has finished; it is not waiting for approval`);
+      }
+      res.json({ id, approval: result.approval });
+    });
+  }
 
   router.post('/v1/deployments/:id/cancel', requireScope('deploy'), async (req, res) => {
     const id = String(req.params.id);

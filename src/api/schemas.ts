@@ -21,3 +21,6 @@ export const deployRequestSchema = z
 export type DeployRequest = z.output<typeof deployRequestSchema>;
 
 export const deploymentIdPattern = /^[a-z0-9][a-z0-9-]{2,100}$/;
+
+/** `POST /v1/deployments/:id/approve` and `/reject`; the approver is the token's name. */
+export const decisionRequestSchema = z.strictObject({ comment: z.string().max(1000).optional() });

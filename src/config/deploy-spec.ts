@@ -1,4 +1,5 @@
 import { canonicalRepository, withTag } from '../docker/image-ref';
+import { formatListen } from '../proxy/caddy-routes';
 import type { DeploySpec } from '../workflows/types';
 import type { BerthConfig } from './schema';
 
@@ -36,6 +37,10 @@ export function buildDeploySpec(
     commit: target.commit,
     requestedBy: meta.requestedBy,
     approval: environment.approval,
+    approvalTimeoutMs: environment.approvalTimeout,
+    ...(environment.approvalReminder !== undefined && { approvalReminderMs: environment.approvalReminder }),
+    ...(environment.window && { window: environment.window.text }),
+    apiUrl: `http://${formatListen(config.api.listen)}`,
     host: environment.host,
     hostname: environment.hostname,
     network: host.network,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDeployWindow } from './deploy-window';
 import { parseDurationMs } from './duration';
 import { secretRefPattern } from './secrets';
 
@@ -57,10 +58,27 @@ const healthSchema = z.strictObject({
   monitorFailures: z.number().int().min(1).max(1000).default(3),
 });
 
+const deployWindow = z.string().transform((text, ctx) => {
+  const parsed = parseDeployWindow(text);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return { text, ...parsed };
+});
+
 const environmentSchema = z.strictObject({
   host: z.string(),
   hostname: z.string().regex(/^[A-Za-z0-9.-]+$/, 'should be a DNS name'),
   approval: z.enum(['required', 'none']).default('none'),
+  approvalTimeout: duration.default(86_400_000),
+  /** Repeat the waiting notification this often; absent: once. */
+  approvalReminder: duration.optional(),
+  /** Only digests that succeeded in this environment of the same project may deploy here. */
+  after: name.optional(),
+  window: deployWindow.optional(),
+  /** Outside the window: wait for it to open, or refuse the request. */
+  outsideWindow: z.enum(['wait', 'refuse']).default('wait'),
   env: z.record(z.string(), z.string()).default({}),
 });
 
@@ -114,6 +132,13 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     for (const [projectName, project] of Object.entries(config.projects)) {
       for (const [envName, environment] of Object.entries(project.environments)) {
+        if (environment.after !== undefined && (environment.after === envName || !project.environments[environment.after])) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['projects', projectName, 'environments', envName, 'after'],
+            message: `should name another environment of project "${projectName}"`,
+          });
+        }
         if (!config.hosts[environment.host]) {
           ctx.addIssue({
             code: 'custom',

@@ -1,5 +1,7 @@
-import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, setCurrentDetails, sleep } from '@temporalio/workflow';
+import { ApprovalGate, howToApprove } from './approval-gate';
 import { ReleaseRun } from './release-run';
+import { msUntilWindowOpens } from './workflow-activities';
 import type { DeployRecord, DeploySpec, DeployStatus } from './types';
 
 /**
@@ -10,17 +12,25 @@ import type { DeployRecord, DeploySpec, DeployStatus } from './types';
  */
 export async function deployWorkflow(spec: DeploySpec): Promise<DeployRecord> {
   const run = new ReleaseRun(spec, 'deploy', spec.deploymentId);
+  const gate = new ApprovalGate(run.record);
   const { acts, steps, saga } = run;
   // Not awaited: a slow receiver must not hold the deploy back.
   const started = run.announce('started').catch(() => undefined);
   let outcome: DeployStatus = 'succeeded';
   try {
-    if (spec.approval === 'required') {
-      throw ApplicationFailure.nonRetryable(`${spec.environment} requires approval, which this version of Berth cannot grant`, 'APPROVAL_REQUIRED');
-    }
     const image = await steps.run('pull', () => acts.pull.pullImage(spec));
     run.pinned(image.digest);
     saga.register('remove the pulled image', () => acts.undo.removePulledImage(spec, image));
+
+    // Nothing visible has changed yet: a person decides before migrations or the candidate.
+    if (spec.approval === 'required') {
+      const current = await acts.quick.describeCurrent(spec);
+      const waiting = { current, howToApprove: howToApprove(spec) };
+      const notified = run.announce('awaiting_approval', 'awaiting_approval', waiting).catch(() => undefined);
+      await steps.run('approval', () => gate.wait(spec, () => run.announce('approval_reminder', 'awaiting_approval', waiting)));
+      await notified;
+    }
+    if (spec.window) await steps.run('window', () => waitForWindow(spec.window!));
     const previousUpstream = await acts.quick.readRoute(spec);
 
     // Registered before the start: the container is found by name even if its start was never recorded.
@@ -34,4 +44,15 @@ export async function deployWorkflow(spec: DeploySpec): Promise<DeployRecord> {
     await started;
     return run.finish(outcome);
   });
+}
+
+/** Waits until the deploy window is open; checks again after each sleep, as clocks and DST move. */
+async function waitForWindow(window: string): Promise<void> {
+  for (;;) {
+    const waitMs = await msUntilWindowOpens(window);
+    if (waitMs <= 0) break;
+    setCurrentDetails(`Waiting for the deploy window "${window}" to open`);
+    await sleep(waitMs);
+  }
+  setCurrentDetails('');
 }

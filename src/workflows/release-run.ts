@@ -81,6 +81,7 @@ export class ReleaseRun {
    */
   async fail(error: unknown): Promise<DeployStatus> {
     const cancelled = isCancellation(error);
+    const gateOutcome = gateOutcomeOf(error);
     const failedStep = this.steps.lastFailed();
     this.record.failedStep = cancelled ? undefined : failedStep?.name;
     this.record.reason = cancelled ? `cancelled during ${this.steps.lastCancelled()?.name ?? 'start-up'}` : failedStep?.error ?? failureMessage(error);
@@ -98,12 +99,14 @@ export class ReleaseRun {
       return 'failed';
     }
     if (cancelled) return 'cancelled';
+    if (gateOutcome) return gateOutcome;
     return this.switched ? 'rolled_back' : 'failed';
   }
 
   /** Sets the final status after notifying, so readers never see a final status early. */
   async finish(outcome: DeployStatus): Promise<DeployRecord> {
-    const event = outcome === 'succeeded' || outcome === 'rolled_back' || outcome === 'cancelled' ? outcome : 'failed';
+    const named = ['succeeded', 'rolled_back', 'cancelled', 'rejected', 'expired'] as const;
+    const event = (named as readonly string[]).includes(outcome) ? (outcome as (typeof named)[number]) : 'failed';
     await this.steps.run('notify', () => this.announce(event, outcome)).catch(() => undefined);
     this.record.finishedAt = new Date().toISOString();
     this.record.status = outcome;
@@ -114,9 +117,10 @@ export class ReleaseRun {
     return this.record;
   }
 
-  announce(event: DeployEvent['event'], status: DeployStatus = this.record.status): Promise<void> {
+  announce(event: DeployEvent['event'], status: DeployStatus = this.record.status, extra: Partial<DeployEvent> = {}): Promise<void> {
     const { record } = this;
     return notify({
+      ...extra,
       event,
       kind: record.kind,
       deploymentId: record.id,
@@ -129,12 +133,21 @@ export class ReleaseRun {
       failedStep: record.failedStep,
       logTail: record.logTail,
       leftToFix: record.leftToFix,
+      commit: record.commit,
       at: new Date().toISOString(),
     }).catch((error) => {
       log.warn('notification failed', { event, error: String(error) });
       throw error;
     });
   }
+}
+
+/** A person said no, or nobody answered in time: not a failure of the release. */
+function gateOutcomeOf(error: unknown): 'rejected' | 'expired' | undefined {
+  if (!(error instanceof ApplicationFailure)) return undefined;
+  if (error.type === 'Rejected') return 'rejected';
+  if (error.type === 'Expired') return 'expired';
+  return undefined;
 }
 
 function logTailOf(reason: string | undefined): string | undefined {

@@ -17,6 +17,8 @@ export type DeployStatus =
 
 export type StepName =
   | 'pull'
+  | 'approval'
+  | 'window'
   | 'prepare'
   | 'start'
   | 'health'
@@ -62,8 +64,14 @@ export interface DeploySpec {
   image: string;
   commit?: string;
   requestedBy: string;
-  /** `required` environments wait for a person; until approvals exist they never run. */
+  /** `required` environments wait for a person before anything visible changes. */
   approval: 'required' | 'none';
+  approvalTimeoutMs: number;
+  approvalReminderMs?: number;
+  /** A weekly window such as `Mon-Fri 09:00-17:00 Europe/Berlin`; absent: any time. */
+  window?: string;
+  /** Where the API answers, for the "how to approve" hint. */
+  apiUrl: string;
   host: string;
   hostname: string;
   network: string;
@@ -106,6 +114,22 @@ export interface Candidate {
 /** What a deploy or rollback changed, for the record and for undo. */
 export type DeployKind = 'deploy' | 'rollback';
 
+export interface ApprovalRecord {
+  status: 'waiting' | 'approved' | 'rejected' | 'expired';
+  requestedAt: string;
+  decidedAt?: string;
+  by?: string;
+  comment?: string;
+  /** `api` when decided through Berth's API, `signal` when sent from the Web UI or CLI. */
+  via?: 'api' | 'signal';
+}
+
+/** What a person sends to decide: the API fills `by` from the token's name. */
+export interface ApprovalDecision {
+  by: string;
+  comment?: string;
+}
+
 export interface DeployRecord {
   id: string;
   kind: DeployKind;
@@ -123,6 +147,7 @@ export interface DeployRecord {
   /** Undo steps that failed and need a person. */
   leftToFix?: string[];
   release: string;
+  approval?: ApprovalRecord;
   upstream?: string;
   previousRelease?: string;
   createdAt: string;
@@ -132,7 +157,17 @@ export interface DeployRecord {
 
 /** The event posted to notification receivers. */
 export interface DeployEvent {
-  event: 'started' | 'succeeded' | 'failed' | 'rolled_back' | 'cancelled' | 'compensation_failed';
+  event:
+    | 'started'
+    | 'awaiting_approval'
+    | 'approval_reminder'
+    | 'succeeded'
+    | 'failed'
+    | 'rolled_back'
+    | 'cancelled'
+    | 'rejected'
+    | 'expired'
+    | 'compensation_failed';
   kind: DeployKind;
   deploymentId: string;
   project: string;
@@ -144,6 +179,10 @@ export interface DeployEvent {
   failedStep?: StepName;
   logTail?: string;
   leftToFix?: string[];
+  commit?: string;
+  /** While awaiting approval: what serves now, and how to approve. */
+  current?: { release: string; image: string; digest: string };
+  howToApprove?: { api: string; temporal: string };
   at: string;
 }
 

@@ -44,7 +44,7 @@ export function hostActivities(spec: DeploySpec) {
 
 export type HostActs = ReturnType<typeof hostActivities>;
 
-export const { notify } = proxyActivities<NotifyActivities>({
+export const { notify, msUntilWindowOpens } = proxyActivities<NotifyActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 4 },
 });

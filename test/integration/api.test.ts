@@ -1,7 +1,7 @@
 import { Harness, tokens } from '../support/berth-harness';
 
 describe('the HTTP API', () => {
-  const berth = new Harness({ name: 'api', environments: { staging: {}, production: { approval: 'required' } } });
+  const berth = new Harness({ name: 'api', environments: { staging: {}, production: { approval: 'required', after: 'staging' } } });
 
   beforeAll(() => berth.start());
   afterAll(() => berth.stop());
@@ -51,7 +51,7 @@ describe('the HTTP API', () => {
         { ...valid, environment: 'production' },
         tokens.ci,
         409,
-        { code: 'conflict', message: 'api/production requires approval, and approvals are not available yet; nothing was started' },
+        { code: 'conflict', message: `api/production deploys only what succeeded in staging, and ${berth.image('v1')} has not; nothing was started` },
       ],
     ];
     const before = await deploysStarted();

@@ -22,7 +22,7 @@ const environment = `it-${process.pid}`;
 
 function specFor(deploymentId: string, image: string): DeploySpec {
   return {
-    deploymentId, project, environment, image, requestedBy: 'test', approval: 'none', host: 'local',
+    deploymentId, project, environment, image, requestedBy: 'test', approval: 'none', approvalTimeoutMs: 60000, apiUrl: 'http://127.0.0.1:8080', host: 'local',
     hostname: 'adapter.localhost', network: 'host', portRange: { from: 23100, to: 23199 },
     health: { path: '/health', intervalMs: 100, timeoutMs: 1000, retries: 3, startPeriodMs: 0, monitorMs: 0, monitorFailures: 3 },
     keep: 2, drainMs: 0, stopTimeoutMs: 1000, env: {}, secretEnv: {},

@@ -42,6 +42,8 @@ export class Harness {
   client!: Client;
   apiUrl!: string;
   private workers: Worker[] = [];
+  private log!: pino.Logger;
+  private workerConnection!: NativeConnection;
   private running?: Promise<unknown>;
   private server?: Server;
   private connections: Array<{ close(): Promise<void> }> = [];
@@ -102,16 +104,9 @@ export class Harness {
     const workerConnection = await NativeConnection.connect({ address: temporal.address });
     const clientConnection = await Connection.connect({ address: temporal.address });
     this.connections.push(workerConnection, clientConnection);
-    this.workers = await createWorkers({
-      config: this.config,
-      connection: workerConnection,
-      namespace: temporal.namespace,
-      taskQueue: temporal.taskQueue,
-      log,
-      workflowBundle: { codePath: await workflowBundlePath() },
-      faults: this.faults,
-    });
-    this.running = Promise.all(this.workers.map((worker) => worker.run()));
+    this.log = log;
+    this.workerConnection = workerConnection;
+    await this.startWorkers();
     this.client = new Client({ connection: clientConnection, namespace: temporal.namespace });
     const app = createApp({
       config: this.config,
@@ -125,6 +120,27 @@ export class Harness {
     this.apiUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     await this.cleanup();
     return this;
+  }
+
+  private async startWorkers(): Promise<void> {
+    const temporal = this.config.temporal!;
+    this.workers = await createWorkers({
+      config: this.config,
+      connection: this.workerConnection,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+      log: this.log,
+      workflowBundle: { codePath: await workflowBundlePath() },
+      faults: this.faults,
+    });
+    this.running = Promise.all(this.workers.map((worker) => worker.run()));
+  }
+
+  /** Shuts every worker down and starts new ones, as a restarted Berth process would. */
+  async restartWorkers(): Promise<void> {
+    for (const worker of this.workers) worker.shutdown();
+    await this.running;
+    await this.startWorkers();
   }
 
   async request(method: string, path: string, body?: unknown, token: string | null = tokens.ops): Promise<{ status: number; body: any }> {

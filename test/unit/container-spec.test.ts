@@ -14,6 +14,8 @@ function specFor(overrides: Partial<DeploySpec> = {}): DeploySpec {
     image: '127.0.0.1:5000/fixture/web:v1',
     requestedBy: 'ci',
     approval: 'none',
+    approvalTimeoutMs: 60000,
+    apiUrl: 'http://127.0.0.1:8080',
     host: 'local',
     hostname: 'web.staging.localhost',
     network: 'host',

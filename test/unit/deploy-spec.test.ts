@@ -31,6 +31,8 @@ describe('buildDeploySpec', () => {
       commit: 'abc1234',
       requestedBy: 'ci',
       approval: 'none',
+      approvalTimeoutMs: 86400000,
+      apiUrl: 'http://127.0.0.1:8080',
       host: 'local',
       hostname: 'web.staging.localhost',
       network: 'host',

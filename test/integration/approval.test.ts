@@ -1,0 +1,139 @@
+import { Harness, tokens } from '../support/berth-harness';
+
+/** Production waits for a person; the decision is durable, attributed and visible. */
+describe('approval for production', () => {
+  const berth = new Harness({
+    name: 'approval',
+    environments: {
+      staging: {},
+      production: { approval: 'required', after: 'staging', approvalTimeout: '2m' },
+      hotfix: { approval: 'required', approvalTimeout: '2s' },
+    },
+  });
+
+  beforeAll(async () => {
+    await berth.start();
+    expect((await berth.deployAndWait('v1', 'staging')).status).toBe('succeeded');
+    expect((await berth.deployAndWait('v2', 'staging')).status).toBe('succeeded');
+  });
+  afterAll(() => berth.stop());
+
+  /** Polls until the deploy waits for approval; bounded. */
+  async function waitingFor(id: string): Promise<any> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const { body } = await berth.request('GET', `/v1/deployments/${id}`);
+      if (body.status === 'awaiting_approval') return body;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${id} never waited for approval`);
+  }
+
+  async function productionUntouched(serving: string | undefined): Promise<void> {
+    const releases = await berth.releases('production');
+    expect(releases.filter((r) => r.running).map((r) => r.release)).toEqual(serving ? [serving] : []);
+    expect(await berth.caddy().currentUpstream(berth.project, 'production')).toBe(
+      serving ? `127.0.0.1:${releases.find((r) => r.release === serving)!.port}` : undefined,
+    );
+  }
+
+  let serving: string | undefined;
+
+  it('waits before anything visible changes, then proceeds when approved through the API', async () => {
+    const id = await berth.deploy('v1', 'production', { commit: 'abcdef1' });
+    const waiting = await waitingFor(id);
+
+    expect(waiting.approval).toEqual({ status: 'waiting', requestedAt: expect.any(String) });
+    expect(waiting.steps.map((s: any) => [s.name, s.status])).toEqual([
+      ['pull', 'succeeded'],
+      ['approval', 'running'],
+    ]);
+    await productionUntouched(undefined);
+    const notice = berth.receiver.received.find((hook) => hook.json.deploymentId === id && hook.json.event === 'awaiting_approval')!;
+    expect(notice.json).toMatchObject({
+      status: 'awaiting_approval',
+      commit: 'abcdef1',
+      digest: expect.stringMatching(/^sha256:/),
+      howToApprove: {
+        api: expect.stringContaining(`/v1/deployments/${id}/approve`),
+        temporal: `temporal workflow signal --workflow-id ${id} --name approve --input '{"by":"your-name","comment":"..."}'`,
+      },
+    });
+    const description = await berth.client.workflow.getHandle(id).describe();
+    expect(description.searchAttributes.BerthStatus).toEqual(['awaiting_approval']);
+
+    const first = await berth.request('POST', `/v1/deployments/${id}/approve`, { comment: 'ship it' });
+    const again = await berth.request('POST', `/v1/deployments/${id}/approve`, { comment: 'twice' });
+    const approval = { status: 'approved', requestedAt: expect.any(String), decidedAt: expect.any(String), by: 'ops', comment: 'ship it', via: 'api' };
+    expect(first).toEqual({ status: 200, body: { id, approval } });
+    expect(again).toEqual(first);
+
+    const record = await berth.waitForEnd(id);
+    expect(record.status).toBe('succeeded');
+    expect(record.approval).toEqual(approval);
+    expect(await berth.proxyGet('production')).toEqual({ status: 200, body: 'v1' });
+    serving = record.id;
+    expect(await berth.request('POST', `/v1/deployments/${id}/approve`, {})).toEqual({
+      status: 409,
+      body: { error: { code: 'conflict', message: `deployment "${id}" has finished; it is not waiting for approval` } },
+    });
+  });
+
+  it('is approved by a raw Temporal signal, as the Web UI or CLI sends it', async () => {
+    const id = await berth.deploy('v2', 'production');
+    await waitingFor(id);
+    await berth.client.workflow.getHandle(id).signal('approve', { by: 'alice', comment: 'lgtm' });
+
+    const record = await berth.waitForEnd(id);
+    expect(record.status).toBe('succeeded');
+    expect(record.approval).toMatchObject({ status: 'approved', by: 'alice', comment: 'lgtm', via: 'signal' });
+    expect(await berth.proxyGet('production')).toEqual({ status: 200, body: 'v2' });
+    serving = record.id;
+  });
+
+  it('rejected: ends rejected and production is never touched', async () => {
+    const id = await berth.deploy('v1', 'production');
+    await waitingFor(id);
+    expect((await berth.request('POST', `/v1/deployments/${id}/approve`, {}, tokens.ci)).status).toBe(403);
+    const rejected = await berth.request('POST', `/v1/deployments/${id}/reject`, { comment: 'not on a Friday' });
+    expect(rejected.body.approval).toMatchObject({ status: 'rejected', by: 'ops', comment: 'not on a Friday' });
+    expect((await berth.request('POST', `/v1/deployments/${id}/approve`, {})).status).toBe(409);
+
+    const record = await berth.waitForEnd(id);
+    expect(record.status).toBe('rejected');
+    expect(record.reason).toBe('rejected by ops: not on a Friday');
+    expect(record.steps.map((s) => s.name)).not.toContain('start');
+    await productionUntouched(serving);
+    expect(await berth.proxyGet('production')).toEqual({ status: 200, body: 'v2' });
+    expect(berth.receiver.eventsFor(id)).toEqual(['started', 'awaiting_approval', 'rejected']);
+  });
+
+  it('expires after the approval timeout without touching the environment', async () => {
+    const id = await berth.deploy('v1', 'hotfix');
+    const record = await berth.waitForEnd(id);
+
+    expect(record.status).toBe('expired');
+    expect(record.approval).toMatchObject({ status: 'expired' });
+    expect(await berth.releases('hotfix')).toEqual([]);
+    expect(berth.receiver.eventsFor(id)).toEqual(['started', 'awaiting_approval', 'expired']);
+  });
+
+  it('refuses a production deploy of what never succeeded in staging', async () => {
+    const response = await berth.request('POST', '/v1/deployments', { project: berth.project, environment: 'production', tag: 'slow' }, tokens.ci);
+    expect(response).toEqual({
+      status: 409,
+      body: { error: { code: 'conflict', message: `approval/production deploys only what succeeded in staging, and ${berth.image('slow')} has not; nothing was started` } },
+    });
+  });
+
+  it('keeps waiting across a worker restart, and the approval still goes through', async () => {
+    const id = await berth.deploy('v1', 'production');
+    await waitingFor(id);
+    await berth.restartWorkers();
+    expect((await berth.request('POST', `/v1/deployments/${id}/approve`, { comment: 'after restart' })).status).toBe(200);
+
+    const record = await berth.waitForEnd(id);
+    expect(record.status).toBe('succeeded');
+    expect(await berth.proxyGet('production')).toEqual({ status: 200, body: 'v1' });
+  });
+});
