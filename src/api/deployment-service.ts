@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
-import { deployWorkflow, rollbackWorkflow, statusQuery } from '../workflows';
+import { deployWorkflow, pipelineQuery, pipelineWorkflow, rollbackWorkflow, statusQuery } from '../workflows';
+import type { PipelineSpec } from '../workflows/pipeline-workflow';
 import { BerthCommit, BerthEnvironment, BerthImage, BerthProject, BerthStatus } from '../workflows/search-attributes';
 import { decideUpdate, type DecideRequest } from '../workflows/approval-gate';
-import type { ApprovalRecord, DeployKind, DeployRecord, DeploySpec, RollbackSpec } from '../workflows/types';
+import type { ApprovalRecord, DeployKind, DeployRecord, DeploySpec, PipelineRecord, RollbackSpec } from '../workflows/types';
 
 /** Kept in the workflow memo, so lists and early reads need no query. */
 export interface DeployMemo {
-  kind: DeployKind;
+  kind: DeployKind | 'pipeline';
   project: string;
   environment: string;
   image: string;
@@ -54,37 +55,39 @@ export class DeploymentService {
     else await this.client.workflow.start(deployWorkflow, { ...options, args: [spec] });
   }
 
-  /** The deploy's record, or undefined when no such deploy exists. */
-  async get(id: string): Promise<DeployRecord | undefined> {
-    const handle = this.client.workflow.getHandle(id);
-    const description = await handle.describe().catch((error) => {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
+  async startPipeline(spec: PipelineSpec): Promise<void> {
+    const memo: DeployMemo = { kind: 'pipeline', project: spec.project, environment: spec.stages.map((s) => s.environment).join(','), image: spec.stages[0].image, release: spec.pipelineId, requestedBy: spec.requestedBy };
+    await this.client.workflow.start(pipelineWorkflow, {
+      workflowId: spec.pipelineId,
+      taskQueue: this.taskQueue,
+      args: [spec],
+      memo: { ...memo },
+      typedSearchAttributes: [
+        { key: BerthProject, value: spec.project },
+        { key: BerthImage, value: spec.stages[0].image },
+        { key: BerthStatus, value: 'queued' },
+      ],
+      staticSummary: `pipeline ${spec.project}:${spec.stages[0].image.split(/[:@]/).slice(-1)[0]} → ${memo.environment.replace(/,/g, ' → ')}`,
     });
+  }
+
+  /** The deploy's (or pipeline's) record, or undefined when none exists. */
+  async get(id: string): Promise<DeployRecord | PipelineRecord | undefined> {
+    const handle = this.client.workflow.getHandle(id);
+    const description = await describeIfExists(handle);
     if (!description) return undefined;
     const memo = description.memo as unknown as DeployMemo;
-    const fallback: DeployRecord = {
-      id,
-      kind: memo.kind,
-      project: memo.project,
-      environment: memo.environment,
-      image: memo.image,
-      requestedBy: memo.requestedBy,
-      status: 'queued',
-      release: memo.release,
-      createdAt: description.startTime.toISOString(),
-      steps: [],
-    };
+    const fallback = queuedRecord(id, memo, description.startTime);
     if (description.status.name === 'RUNNING') {
       // Until a worker has run the first workflow task there is nothing to query.
       if ((description.historyLength ?? 0) <= 2) return fallback;
-      return handle.query(statusQuery);
+      return memo.kind === 'pipeline' ? handle.query(pipelineQuery) : handle.query(statusQuery);
     }
     try {
       return await handle.result();
     } catch (error) {
       const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
-      if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as DeployRecord;
+      if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as DeployRecord | PipelineRecord;
       const status = description.status.name === 'CANCELLED' ? 'cancelled' : 'failed';
       return { ...fallback, status, reason: `workflow ${description.status.name.toLowerCase()}`, finishedAt: description.closeTime?.toISOString() };
     }
@@ -96,10 +99,7 @@ export class DeploymentService {
    */
   async decide(id: string, request: DecideRequest): Promise<{ outcome: 'decided'; approval: ApprovalRecord } | { outcome: 'not_found' | 'finished' } | { outcome: 'refused'; message: string }> {
     const handle = this.client.workflow.getHandle(id);
-    const description = await handle.describe().catch((error) => {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    });
+    const description = await describeIfExists(handle);
     if (!description) return { outcome: 'not_found' };
     if (description.status.name !== 'RUNNING') return { outcome: 'finished' };
     try {
@@ -113,10 +113,7 @@ export class DeploymentService {
   /** Asks a running deploy to stop and compensate; `finished` when there is nothing to cancel. */
   async cancel(id: string): Promise<'cancelling' | 'finished' | 'not_found'> {
     const handle = this.client.workflow.getHandle(id);
-    const description = await handle.describe().catch((error) => {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    });
+    const description = await describeIfExists(handle);
     if (!description) return 'not_found';
     if (description.status.name !== 'RUNNING') return 'finished';
     await handle.cancel();
@@ -126,4 +123,18 @@ export class DeploymentService {
 
 function failureText(error: WorkflowUpdateFailedError): string {
   return (error.cause as Error | undefined)?.message ?? error.message;
+}
+
+/** What a deploy looks like before a worker has picked it up. */
+function queuedRecord(id: string, memo: DeployMemo, startTime: Date): DeployRecord | PipelineRecord {
+  const common = { id, project: memo.project, image: memo.image, requestedBy: memo.requestedBy, status: 'queued' as const, createdAt: startTime.toISOString() };
+  if (memo.kind === 'pipeline') return { ...common, kind: 'pipeline', stages: [] };
+  return { ...common, kind: memo.kind, environment: memo.environment, release: memo.release, steps: [] };
+}
+
+async function describeIfExists(handle: WorkflowHandle) {
+  return handle.describe().catch((error) => {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  });
 }

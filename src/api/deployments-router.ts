@@ -3,6 +3,7 @@ import type { BerthConfig } from '../config/schema';
 import { requireScope, type Caller } from './auth';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { HttpError } from './http-error';
+import { startPipeline } from './pipelines';
 import { checkPromotion, checkWindow } from './promotion';
 import { decisionRequestSchema, deployRequestSchema, deploymentIdPattern } from './schemas';
 import { specFor } from './spec-for';
@@ -14,7 +15,13 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
   router.post('/v1/deployments', requireScope('deploy'), async (req, res) => {
     const body = parseBody(deployRequestSchema, req.body);
     const caller = res.locals.caller as Caller;
-    const spec = specFor(config, body, { deploymentId: newDeploymentId(body.project, body.environment), requestedBy: caller.name });
+    if (body.environments) {
+      const started = await startPipeline(config, deployments, { ...body, environments: body.environments }, caller.name);
+      res.status(202).location(`/v1/deployments/${started.id}`).json(started);
+      return;
+    }
+    const environment = body.environment!;
+    const spec = specFor(config, { ...body, environment }, { deploymentId: newDeploymentId(body.project, environment), requestedBy: caller.name });
     const checked = await checkPromotion(config, deployments.client, spec);
     checkWindow(config, spec);
     await deployments.start(checked, 'deploy');

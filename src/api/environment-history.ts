@@ -24,7 +24,7 @@ function entryOf(info: WorkflowExecutionInfo): ReleaseEntry {
   const status = info.searchAttributes?.BerthStatus as string[] | undefined;
   return {
     deploymentId: info.workflowId,
-    kind: memo.kind,
+    kind: memo.kind as DeployKind,
     release: memo.release,
     image: memo.image,
     digest: memo.digest,

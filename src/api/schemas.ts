@@ -4,7 +4,9 @@ import { z } from 'zod';
 export const deployRequestSchema = z
   .strictObject({
     project: z.string().min(1),
-    environment: z.string().min(1),
+    environment: z.string().min(1).optional(),
+    /** A pipeline: the same digest through these environments, in order. */
+    environments: z.array(z.string().min(1)).min(2).max(10).optional(),
     tag: z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'should be a Docker tag (letters, digits, _ . -; at most 128)')
@@ -13,6 +15,9 @@ export const deployRequestSchema = z
     commit: z.string().regex(/^[0-9a-fA-F]{7,64}$/, 'should be a commit hash').optional(),
   })
   .superRefine((body, ctx) => {
+    if ((body.environment === undefined) === (body.environments === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['environment'], message: 'give exactly one of "environment" or "environments"' });
+    }
     if ((body.tag === undefined) === (body.image === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['tag'], message: 'give exactly one of "tag" or "image"' });
     }

@@ -1,3 +1,4 @@
 export { deployWorkflow } from './deploy-workflow';
+export { pipelineWorkflow } from './pipeline-workflow';
 export { rollbackWorkflow } from './rollback-workflow';
-export { statusQuery } from './queries';
+export { pipelineQuery, statusQuery } from './queries';

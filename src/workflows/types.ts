@@ -196,3 +196,18 @@ export interface PulledImageInfo extends PulledImage {
   /** False when this pull brought the image to the host, so undo may remove it. */
   presentBefore: boolean;
 }
+
+/** Staged promotion of one digest through several environments. */
+export interface PipelineRecord {
+  id: string;
+  kind: 'pipeline';
+  project: string;
+  requestedBy: string;
+  image: string;
+  digest?: string;
+  status: DeployStatus;
+  reason?: string;
+  createdAt: string;
+  finishedAt?: string;
+  stages: Array<{ environment: string; deploymentId: string; status: DeployStatus }>;
+}

@@ -126,6 +126,27 @@ describe('approval for production', () => {
     });
   });
 
+  it('runs a pipeline: staging, then a wait for approval, then production with the same digest', async () => {
+    const response = await berth.request('POST', '/v1/deployments', { project: berth.project, environments: ['staging', 'production'], tag: 'v2' }, tokens.ci);
+    expect(response.status).toBe(202);
+    const { id, stages } = response.body;
+    expect(stages).toHaveLength(2);
+
+    await waitingFor(stages[1]);
+    const staging = await berth.request('GET', `/v1/deployments/${stages[0]}`);
+    expect(staging.body.status).toBe('succeeded');
+    const pipeline = await berth.request('GET', `/v1/deployments/${id}`);
+    expect(pipeline.body).toMatchObject({ kind: 'pipeline', status: 'running', stages: [{ environment: 'staging', status: 'succeeded' }, { environment: 'production', status: 'running' }] });
+    await productionUntouched(serving);
+
+    expect((await berth.request('POST', `/v1/deployments/${stages[1]}/approve`, { comment: 'promote' })).status).toBe(200);
+    const finished = await berth.waitForEnd(id);
+    expect(finished).toMatchObject({ status: 'succeeded', digest: staging.body.digest });
+    const production = await berth.request('GET', `/v1/deployments/${stages[1]}`);
+    expect(production.body).toMatchObject({ status: 'succeeded', image: `${berth.world.registryAddress}/fixture/web@${staging.body.digest}`, digest: staging.body.digest });
+    expect(await berth.proxyGet('production')).toEqual({ status: 200, body: 'v2' });
+  });
+
   it('keeps waiting across a worker restart, and the approval still goes through', async () => {
     const id = await berth.deploy('v1', 'production');
     await waitingFor(id);
