@@ -36,6 +36,7 @@ export class ReleaseRun {
       release,
       createdAt: new Date().toISOString(),
       steps: this.steps.steps,
+      events: this.steps.events,
     };
     setHandler(statusQuery, () => this.record);
     upsertSearchAttributes([{ key: BerthStatus, value: 'running' }]);
@@ -86,6 +87,7 @@ export class ReleaseRun {
     this.record.failedStep = cancelled ? undefined : failedStep?.name;
     this.record.reason = cancelled ? `cancelled during ${this.steps.lastCancelled()?.name ?? 'start-up'}` : failedStep?.error ?? failureMessage(error);
     this.record.logTail = logTailOf(this.record.reason);
+    for (const line of this.record.logTail?.split('\n').filter(Boolean) ?? []) this.steps.log(failedStep?.name ?? 'compensation', line);
     const leftToFix = await this.steps
       .run('compensation', async () => {
         const failed = await this.saga.compensate();

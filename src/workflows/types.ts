@@ -31,6 +31,16 @@ export type StepName =
 
 export type StepStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
+/** One numbered line of a deploy's event log: a step changing state, or output. */
+export interface DeployEventLine {
+  id: number;
+  at: string;
+  type: 'step' | 'log';
+  step: StepName;
+  status?: StepStatus;
+  message: string;
+}
+
 export interface StepRecord {
   name: StepName;
   status: StepStatus;
@@ -153,6 +163,8 @@ export interface DeployRecord {
   createdAt: string;
   finishedAt?: string;
   steps: StepRecord[];
+  /** Numbered, in order; `GET /v1/deployments/:id/events` streams them. */
+  events: DeployEventLine[];
 }
 
 /** The event posted to notification receivers. */
