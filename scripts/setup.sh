@@ -46,3 +46,11 @@ if [[ ! -x "$temporal_dir/temporal" ]]; then
   mkdir -p "$temporal_dir"
   GOBIN="$temporal_dir" CGO_ENABLED=0 go install "github.com/temporalio/cli/cmd/temporal@$temporal_version" >&2
 fi
+
+# The dbapp fixture (test/fixtures/dbapp) is a Go program the integration
+# suite compiles once into the cache; fetch its modules now, while the module
+# proxy is known to be reachable.
+if [[ "$mode" == test ]]; then
+  command -v go >/dev/null || { say "Go (>= 1.22) is needed to build the dbapp test fixture; install it and rerun" && exit 1; }
+  (cd "$repo/test/fixtures/dbapp" && go mod download >&2)
+fi

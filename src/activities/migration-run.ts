@@ -25,7 +25,8 @@ export interface MigrationProgress {
   line?: string;
 }
 
-const heartbeatEveryMs = 5_000;
+// Cancellation reaches an activity with a heartbeat answer; a silent migration still hears it within seconds.
+const heartbeatEveryMs = 2_000;
 const tailLines = 50;
 
 /**

@@ -10,13 +10,24 @@ import { containerName } from '../docker/labels';
 import type { PulledImage } from '../workflows/types';
 import type { MigrationRun } from './migration-run';
 
-function runnerOptions(run: MigrationRun): RunnerOptions {
+/** Moving forward stops on cancel; putting the schema back does not, or a cancel could strand it half-way. */
+function runnerOptions(run: MigrationRun, cancellable = false): RunnerOptions {
   return {
     deploymentId: run.spec.deploymentId,
     lockTimeoutMs: run.migrations.lockTimeoutMs,
     statementTimeoutMs: run.migrations.statementTimeoutMs,
     onLine: (line) => run.emit(line),
+    ...(cancellable && { signal: Context.current().cancellationSignal }),
   };
+}
+
+function cancelled(): boolean {
+  return Context.current().cancellationSignal.aborted;
+}
+
+/** What the activity throws once it has put things straight after a cancel: the SDK reports it as cancelled. */
+function cancellation(): unknown {
+  return Context.current().cancellationSignal.reason;
 }
 
 export function readVersion(run: MigrationRun, lock: MigrationLock): Promise<string | null> {
@@ -45,19 +56,23 @@ async function appliedByThisDeploy(run: MigrationRun, lock: MigrationLock): Prom
  * leaves the schema as it found it; the workflow has nothing to compensate.
  */
 export async function builtinUp(run: MigrationRun, lock: MigrationLock, files: MigrationFile[]): Promise<string[]> {
-  const options = runnerOptions(run);
+  const options = runnerOptions(run, true);
   const pending = planMigrations(files, await readApplied(lock.client), { requireDowns: run.migrations.rollback === 'on-failure' });
   if (pending.length === 0) run.emit('no pending migrations');
   await ensureMigrationsTable(lock.client, options);
   try {
     await applyMigrations(lock.client, pending, options);
   } catch (error) {
+    if (cancelled()) {
+      if (run.migrations.rollback === 'on-failure') await revertDeployment(lock.client, files, runnerOptions(run));
+      throw cancellation();
+    }
     if (!(error instanceof MigrationFailedError)) throw error;
     if (run.migrations.rollback === 'never') {
       const kept = await appliedByThisDeploy(run, lock);
       throw new MigrationFailedError(`${error.message}; rollback: never: ${kept.length > 0 ? `${kept.join(', ')} stay applied` : 'nothing else was applied'}`, run.outputTail());
     }
-    const reverted = await revertDeployment(lock.client, files, options);
+    const reverted = await revertDeployment(lock.client, files, runnerOptions(run));
     const note = reverted.length > 0 ? `reverted what this deploy applied before it (${reverted.join(', ')})` : 'nothing else had been applied';
     throw new MigrationFailedError(`${error.message}; ${note}`, run.outputTail());
   }
@@ -70,6 +85,8 @@ export function builtinDown(run: MigrationRun, lock: MigrationLock, files: Migra
 }
 
 function oneOff(run: MigrationRun, image: PulledImage, role: 'up' | 'down', command: string[], env: Record<string, string>): Promise<OneOffResult> {
+  // Only the forward run stops on cancel; a down always runs to its end.
+  const signal = role === 'up' ? Context.current().cancellationSignal : undefined;
   return runOneOff(
     run.deps.docker,
     run.log,
@@ -81,7 +98,7 @@ function oneOff(run: MigrationRun, image: PulledImage, role: 'up' | 'down', comm
       network: run.spec.network,
       labels: run.containerLabels('migration'),
     },
-    { timeoutMs: run.migrations.runTimeoutMs, onLine: run.emit, redact: run.scrub, signal: Context.current().cancellationSignal },
+    { timeoutMs: run.migrations.runTimeoutMs, onLine: run.emit, redact: run.scrub, signal },
   );
 }
 
@@ -105,22 +122,31 @@ export async function commandDown(run: MigrationRun, lock: MigrationLock, image:
 }
 
 /**
- * Runs the migration command once. When it fails after moving the schema and
- * rollback is on-failure, the down runs here, so the failed migrate leaves
- * the schema at the version it found.
+ * Where a failed or cancelled forward run left the schema; when it moved and
+ * rollback is on-failure, the down runs first, so the schema is back where
+ * the migration found it.
+ */
+async function settle(run: MigrationRun, lock: MigrationLock, image: PulledImage, versionBefore: string | null): Promise<string> {
+  const versionNow = await readVersion(run, lock);
+  if (versionNow === versionBefore) return `the schema is unchanged at version ${versionBefore ?? 'none'}`;
+  if (run.migrations.rollback === 'never' || !run.migrations.down) {
+    return `rollback: never: the schema stayed at version ${versionNow ?? 'none'} (it was ${versionBefore ?? 'none'})`;
+  }
+  await commandDown(run, lock, image, versionBefore);
+  return `it had moved the schema to version ${versionNow ?? 'none'}; the down command brought it back to ${versionBefore ?? 'none'}`;
+}
+
+/**
+ * Runs the migration command once. A failure or a cancel that left the
+ * schema moved is settled (see settle) before the activity fails.
  */
 export async function commandUp(run: MigrationRun, lock: MigrationLock, image: PulledImage, versionBefore: string | null): Promise<void> {
   const result = await oneOff(run, image, 'up', run.migrations.command!, run.containerEnv());
   if (result.exitCode === 0) return;
-  const problem = exitProblem('migration command', result, run.migrations.runTimeoutMs);
-  const versionNow = await readVersion(run, lock);
-  let outcome: string;
-  if (versionNow === versionBefore) outcome = `the schema is unchanged at version ${versionBefore ?? 'none'}`;
-  else if (run.migrations.rollback === 'never' || !run.migrations.down) {
-    outcome = `rollback: never: the schema stayed at version ${versionNow ?? 'none'} (it was ${versionBefore ?? 'none'})`;
-  } else {
-    await commandDown(run, lock, image, versionBefore);
-    outcome = `it had moved the schema to version ${versionNow ?? 'none'}; the down command brought it back to ${versionBefore ?? 'none'}`;
+  const outcome = await settle(run, lock, image, versionBefore);
+  if (result.cancelled) {
+    run.emit(`cancelled while the migration command ran; ${outcome}`);
+    throw cancellation();
   }
-  throw new MigrationFailedError(`${problem}; ${outcome}`, result.tail.join('\n'));
+  throw new MigrationFailedError(`${exitProblem('migration command', result, run.migrations.runTimeoutMs)}; ${outcome}`, result.tail.join('\n'));
 }

@@ -21,6 +21,8 @@ export interface RunnerOptions {
   statementTimeoutMs: number;
   /** Berth's own progress lines (`applied 002_add_color in 12 ms`). */
   onLine?: (line: string) => void;
+  /** Checked between files: a cancelled deploy stops before its next file. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function readApplied(client: Client): Promise<AppliedMigration[]> {
 export async function applyMigrations(client: Client, pending: MigrationFile[], options: RunnerOptions): Promise<string[]> {
   const applied: string[] = [];
   for (const file of pending) {
+    options.signal?.throwIfAborted();
     const startedAt = Date.now();
     try {
       await inTransaction(client, options, async () => {

@@ -17,8 +17,11 @@ export async function readSchemaVersion(client: Client, versionQuery: string): P
     return value === undefined || value === null ? null : String(value);
   } catch (error) {
     if (isServerError(error) && error.code === undefinedTable) return null;
-    // Class 42 (syntax, unknown column, no privilege) fails the same way every time; a lock or statement timeout may not.
-    if (isServerError(error) && error.code.startsWith('42')) throw new PermanentError('VERSION_QUERY', `migrations.versionQuery failed: ${error.message}`);
+    // Class 42 (syntax, unknown column, no privilege) and 0A000 (a server built without XML, which the default
+    // query uses) fail the same way every time; a lock or statement timeout may not.
+    if (isServerError(error) && (error.code.startsWith('42') || error.code === '0A000')) {
+      throw new PermanentError('VERSION_QUERY', `migrations.versionQuery failed: ${error.message}; set it to a query that returns your schema version`);
+    }
     throw error;
   }
 }

@@ -28,6 +28,8 @@ export interface RunOptions {
 export interface OneOffResult {
   exitCode: number | null;
   timedOut: boolean;
+  /** `signal` aborted and the container was killed. */
+  cancelled: boolean;
   /** The last lines printed, redacted. */
   tail: string[];
   durationMs: number;
@@ -85,7 +87,7 @@ async function removeQuietly(docker: Dockerode, idOrName: string): Promise<void>
  * Runs a command to its end in a fresh container and removes it, whatever
  * happens. A container of the same name left by a crashed attempt is removed
  * first. Output is streamed line by line; past `timeoutMs`, or when `signal`
- * aborts, the container is killed.
+ * aborts, the container is killed and the result says which.
  */
 export async function runOneOff(docker: Dockerode, log: Logger, input: OneOffInput, options: RunOptions): Promise<OneOffResult> {
   const redact = options.redact ?? ((line: string) => line);
@@ -133,13 +135,12 @@ export async function runOneOff(docker: Dockerode, log: Logger, input: OneOffInp
     if (outcome === 'timeout' || outcome === 'aborted') {
       log.warn({ containerId: id, timeoutMs: options.timeoutMs, outcome }, 'killing one-off container');
       await container.kill().catch(() => undefined);
-      options.signal?.throwIfAborted();
-      return { exitCode: null, timedOut: true, tail, durationMs: Date.now() - startedAt };
+      return { exitCode: null, timedOut: outcome === 'timeout', cancelled: outcome === 'aborted', tail, durationMs: Date.now() - startedAt };
     }
     // The attach stream ends just after the process; give it a moment to deliver the last lines.
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     log.info({ containerId: id, exitCode: outcome.StatusCode, ms: Date.now() - startedAt }, 'one-off container exited');
-    return { exitCode: outcome.StatusCode, timedOut: false, tail, durationMs: Date.now() - startedAt };
+    return { exitCode: outcome.StatusCode, timedOut: false, cancelled: false, tail, durationMs: Date.now() - startedAt };
   } finally {
     await removeQuietly(docker, container.id);
     log.debug({ containerId: id }, 'removed one-off container');

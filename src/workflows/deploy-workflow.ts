@@ -18,24 +18,24 @@ export async function deployWorkflow(spec: DeploySpec): Promise<DeployRecord> {
   const started = run.announce('started').catch(() => undefined);
   let outcome: DeployStatus = 'succeeded';
   try {
-    const image = await steps.run('pull', () => acts.pull.pullImage(spec));
+    const image = await steps.run('pull', () => acts.pull(`pull ${spec.image}`).pullImage(spec));
     run.pinned(image.digest);
-    saga.register('remove the pulled image', () => acts.undo.removePulledImage(spec, image));
+    saga.register('remove the pulled image', () => acts.undo(`remove pulled image ${spec.image}`).removePulledImage(spec, image));
 
     // Nothing visible has changed yet: a person decides before migrations or the candidate.
     if (spec.approval === 'required') {
-      const current = await acts.quick.describeCurrent(spec);
+      const current = await acts.quick('read what serves now').describeCurrent(spec);
       const waiting = { current, howToApprove: howToApprove(spec) };
       const notified = run.announce('awaiting_approval', 'awaiting_approval', waiting).catch(() => undefined);
       await steps.run('approval', () => gate.wait(spec, () => run.announce('approval_reminder', 'awaiting_approval', waiting)));
       await notified;
     }
     if (spec.window) await steps.run('window', () => waitForWindow(spec.window!));
-    const previousUpstream = await acts.quick.readRoute(spec);
+    const previousUpstream = await acts.quick(`read the route of ${spec.hostname}`).readRoute(spec);
 
     // Registered before the start: the container is found by name even if its start was never recorded.
-    saga.register('remove the candidate container', () => acts.undo.removeCandidate(spec));
-    const candidate = await steps.run('start', () => acts.quick.startCandidate(spec, image));
+    saga.register('remove the candidate container', () => acts.undo(`remove candidate berth-${spec.deploymentId}`).removeCandidate(spec));
+    const candidate = await steps.run('start', () => acts.quick(`start candidate berth-${spec.deploymentId} from ${image.pinnedRef}`).startCandidate(spec, image));
     await run.serve(candidate, previousUpstream);
   } catch (error) {
     outcome = await CancellationScope.nonCancellable(() => run.fail(error));

@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, isCancellation, log, setHandler, sleep, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, log, setCurrentDetails, setHandler, sleep, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { BerthStatus } from './search-attributes';
 import { Saga } from './saga';
 import { StepLog, failureMessage } from './step-log';
@@ -52,14 +52,14 @@ export class ReleaseRun {
   async serve(candidate: Candidate, previousUpstream: string | undefined): Promise<void> {
     const { spec, acts, steps } = this;
     this.record.upstream = candidate.upstream;
-    await steps.run('health', () => acts.health.waitHealthy(spec, candidate));
-    await acts.quick.promoteCandidate(spec, candidate);
+    await steps.run('health', () => acts.health(`wait until ${candidate.containerName} answers ${spec.health.path}`).waitHealthy(spec, candidate));
+    await acts.quick(`set restart policy of ${candidate.containerName}`).promoteCandidate(spec, candidate);
 
-    this.saga.register('put the proxy route back', () => acts.undo.restoreRoute(spec, previousUpstream));
-    await steps.run('switch', () => acts.quick.switchRoute(spec, candidate.upstream));
+    this.saga.register('put the proxy route back', () => acts.undo(`put ${spec.hostname} back to ${previousUpstream ?? 'no route'}`).restoreRoute(spec, previousUpstream));
+    await steps.run('switch', () => acts.quick(`switch ${spec.hostname} → ${candidate.upstream}`).switchRoute(spec, candidate.upstream));
     this.switched = true;
     if (spec.health.monitorMs > 0) {
-      await steps.run('monitor', () => acts.monitor.monitorThroughProxy(spec, candidate));
+      await steps.run('monitor', () => acts.monitor(`verify ${spec.hostname}${spec.health.path} through the proxy for ${spec.health.monitorMs} ms`).monitorThroughProxy(spec, candidate));
     }
     // Verified: from here the new release stands, and retiring the old one is not undone.
     this.saga.commit();
@@ -69,7 +69,7 @@ export class ReleaseRun {
       await steps.run('drain', () => sleep(spec.drainMs));
       await steps
         .run('retire', async () => {
-          const retired = await acts.retire.retireReleases(spec, this.record.release);
+          const retired = await acts.retire('stop the previous release, prune beyond keep').retireReleases(spec, this.record.release);
           this.record.previousRelease = retired.stopped[0];
         })
         .catch((error) => log.warn('retiring previous releases failed; the new release serves', { error: String(error) }));
@@ -113,6 +113,7 @@ export class ReleaseRun {
     this.record.finishedAt = new Date().toISOString();
     this.record.status = outcome;
     upsertSearchAttributes([{ key: BerthStatus, value: outcome }]);
+    setCurrentDetails(`Finished: **${outcome}**${this.record.reason ? ` — ${this.record.reason.split('\n')[0]}` : ''}`);
     if (outcome !== 'succeeded') {
       throw ApplicationFailure.nonRetryable(this.record.reason ?? outcome, `Deploy_${outcome}`, this.record);
     }

@@ -13,19 +13,19 @@ export async function rollbackWorkflow(spec: RollbackSpec): Promise<DeployRecord
   const started = run.announce('started').catch(() => undefined);
   let outcome: DeployStatus = 'succeeded';
   try {
-    const previousUpstream = await acts.quick.readRoute(spec);
+    const previousUpstream = await acts.quick(`read the route of ${spec.hostname}`).readRoute(spec);
     const candidate = await steps.run('prepare', async (): Promise<Candidate> => {
-      const retained = await acts.quick.startRetained(spec, spec.targetRelease);
+      const retained = await acts.quick(`start retained release ${spec.targetRelease}`).startRetained(spec, spec.targetRelease);
       if (retained) {
-        if (!retained.wasRunning) saga.register('stop the retained release again', () => acts.undo.stopRetained(spec, retained.candidate.containerId));
+        if (!retained.wasRunning) saga.register('stop the retained release again', () => acts.undo(`stop ${retained.candidate.containerName} again`).stopRetained(spec, retained.candidate.containerId));
         return retained.candidate;
       }
       // Pruned: recreate it from its digest, as a new container of the same release.
-      const image = await acts.pull.pullImage(spec);
+      const image = await acts.pull(`pull ${spec.image}`).pullImage(spec);
       run.pinned(image.digest);
       run.record.release = spec.deploymentId;
-      saga.register('remove the recreated container', () => acts.undo.removeCandidate(spec));
-      return acts.quick.startCandidate(spec, image);
+      saga.register('remove the recreated container', () => acts.undo(`remove recreated berth-${spec.deploymentId}`).removeCandidate(spec));
+      return acts.quick(`recreate release from ${image.pinnedRef}`).startCandidate(spec, image);
     });
     await run.serve(candidate, previousUpstream);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { isCancellation } from '@temporalio/workflow';
+import { isCancellation, setCurrentDetails } from '@temporalio/workflow';
 import type { DeployEventLine, StepName, StepRecord } from './types';
 
 /** The most lines a record keeps; the oldest log lines go first. */
@@ -17,6 +17,8 @@ export class StepLog {
     const step: StepRecord = { name, status: 'running', startedAt: new Date().toISOString() };
     this.steps.push(step);
     this.event({ type: 'step', step: name, status: 'running', message: `${name} started` });
+    // What the Web UI shows as the workflow's current details.
+    setCurrentDetails(`Step **${name}** is running (since ${step.startedAt}).`);
     try {
       const result = await fn();
       step.status = 'succeeded';

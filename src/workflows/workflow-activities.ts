@@ -1,9 +1,14 @@
-import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { HostActivities, NotifyActivities } from '../activities';
 import { hostTaskQueue } from './task-queues';
 import type { DeploySpec } from './types';
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 };
+
+/** A summary names the call in the Web UI's event history, so the history reads as the deploy's story. */
+function group(options: ActivityOptions) {
+  return (summary?: string) => proxyActivities<HostActivities>(summary ? { ...options, summary } : options);
+}
 
 /**
  * Host-bound activities with their timeouts. They wait for cancellation to
@@ -16,25 +21,25 @@ export function hostActivities(spec: DeploySpec) {
   // Short heartbeats let a cancel reach a probing activity within seconds.
   const probeHeartbeatMs = Math.max(5000, timeoutMs + intervalMs + 3000);
   return {
-    quick: proxyActivities<HostActivities>({ taskQueue, cancellationType, startToCloseTimeout: '1m', retry }),
-    pull: proxyActivities<HostActivities>({ taskQueue, cancellationType, startToCloseTimeout: '15m', heartbeatTimeout: '30s', retry }),
-    health: proxyActivities<HostActivities>({
+    quick: group({ taskQueue, cancellationType, startToCloseTimeout: '1m', retry }),
+    pull: group({ taskQueue, cancellationType, startToCloseTimeout: '15m', heartbeatTimeout: '30s', retry }),
+    health: group({
       taskQueue,
       cancellationType,
       startToCloseTimeout: startPeriodMs + retries * (intervalMs + timeoutMs) + 30_000,
       heartbeatTimeout: probeHeartbeatMs,
       retry: { ...retry, maximumAttempts: 2 },
     }),
-    monitor: proxyActivities<HostActivities>({
+    monitor: group({
       taskQueue,
       cancellationType,
       startToCloseTimeout: monitorMs + timeoutMs + 30_000,
       heartbeatTimeout: probeHeartbeatMs,
       retry: { ...retry, maximumAttempts: 2 },
     }),
-    retire: proxyActivities<HostActivities>({ taskQueue, cancellationType, startToCloseTimeout: spec.stopTimeoutMs * 4 + 60_000, retry }),
+    retire: group({ taskQueue, cancellationType, startToCloseTimeout: spec.stopTimeoutMs * 4 + 60_000, retry }),
     /** Undo steps: more patient, since giving up leaves work for a person. */
-    undo: proxyActivities<HostActivities>({
+    undo: group({
       taskQueue,
       startToCloseTimeout: '2m',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 8 },
