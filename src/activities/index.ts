@@ -2,6 +2,7 @@ import { createContainerActivities } from './container-activities';
 import { createHealthActivities } from './health-activities';
 import type { HostDeps } from './host-deps';
 import { createImageActivities } from './image-activities';
+import { createMigrationActivities } from './migration-activities';
 import { createMonitorActivities } from './monitor-activities';
 import { createProxyActivities } from './proxy-activities';
 import { createRetainedActivities } from './retained-activities';
@@ -18,6 +19,7 @@ export function createHostActivities(deps: HostDeps) {
     ...createHealthActivities(deps),
     ...createMonitorActivities(deps),
     ...createProxyActivities(deps),
+    ...createMigrationActivities(deps),
   };
 }
 

@@ -1,5 +1,6 @@
 import { canonicalRepository, withTag } from '../docker/image-ref';
 import { formatListen } from '../proxy/caddy-routes';
+import { migrationSpecFrom } from '../workflows/migration-types';
 import type { DeploySpec } from '../workflows/types';
 import type { BerthConfig } from './schema';
 
@@ -59,5 +60,6 @@ export function buildDeploySpec(
     stopTimeoutMs: project.stopTimeout,
     env: { ...project.env, ...environment.env },
     secretEnv: { ...project.secrets },
+    ...(project.migrations && { migrations: migrationSpecFrom(project.migrations) }),
   };
 }

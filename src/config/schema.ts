@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDeployWindow } from './deploy-window';
 import { parseDurationMs } from './duration';
+import { migrationsSchema } from './migrations-schema';
 import { secretRefPattern } from './secrets';
 
 const duration = z.string().transform((text, ctx) => {
@@ -90,6 +91,7 @@ const projectSchema = z.strictObject({
   stopTimeout: duration.default(10_000),
   env: z.record(z.string(), z.string()).default({}),
   secrets: z.record(z.string(), secretRef).default({}),
+  migrations: migrationsSchema.optional(),
   environments: z.record(name, environmentSchema).refine((envs) => Object.keys(envs).length > 0, 'should name at least one environment'),
 });
 

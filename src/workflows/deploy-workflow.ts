@@ -1,8 +1,9 @@
 import { CancellationScope, setCurrentDetails, sleep } from '@temporalio/workflow';
 import { ApprovalGate, howToApprove } from './approval-gate';
+import { schemaStayedForward } from './migration-types';
 import { ReleaseRun } from './release-run';
 import { msUntilWindowOpens } from './workflow-activities';
-import type { DeployRecord, DeploySpec, DeployStatus } from './types';
+import type { DeployRecord, DeploySpec, DeployStatus, PulledImage } from './types';
 
 /**
  * One deploy: pull, start the candidate beside the current release, wait until
@@ -21,6 +22,7 @@ export async function deployWorkflow(spec: DeploySpec): Promise<DeployRecord> {
     const image = await steps.run('pull', () => acts.pull(`pull ${spec.image}`).pullImage(spec));
     run.pinned(image.digest);
     saga.register('remove the pulled image', () => acts.undo(`remove pulled image ${spec.image}`).removePulledImage(spec, image));
+    if (spec.migrations) await steps.run('preflight', () => acts.quick('check the database before any change').preflightDatabase(spec));
 
     // Nothing visible has changed yet: a person decides before migrations or the candidate.
     if (spec.approval === 'required') {
@@ -31,6 +33,7 @@ export async function deployWorkflow(spec: DeploySpec): Promise<DeployRecord> {
       await notified;
     }
     if (spec.window) await steps.run('window', () => waitForWindow(spec.window!));
+    if (spec.migrations) await migrate(run, image);
     const previousUpstream = await acts.quick(`read the route of ${spec.hostname}`).readRoute(spec);
 
     // Registered before the start: the container is found by name even if its start was never recorded.
@@ -55,4 +58,27 @@ async function waitForWindow(window: string): Promise<void> {
     await sleep(waitMs);
   }
   setCurrentDetails('');
+}
+
+/**
+ * Runs the migration under the project's advisory lock. A migrate that fails
+ * cleans up after itself; one that succeeded registers its down to run first,
+ * so the schema is back before the previous release takes traffic again.
+ */
+async function migrate(run: ReleaseRun, image: PulledImage): Promise<void> {
+  const { spec, acts, steps, saga } = run;
+  const migrations = spec.migrations!;
+  const result = await steps.run('migrate', () => acts.migrate(`migrate the schema (${migrations.mode})`).migrate(spec, image));
+  run.record.migration = result;
+  for (const line of result.outputTail.split('\n').filter(Boolean)) steps.log('migrate', line);
+  if (migrations.rollback === 'on-failure') {
+    saga.register('migrate the schema back down', () => acts.migrateUndo(`migrate the schema back to ${result.versionBefore ?? 'empty'}`).migrateDown(spec, image, result).then(() => undefined), {
+      runsFirst: true,
+    });
+  } else {
+    saga.register('say the schema stayed forward', async () => {
+      steps.log('migrate', schemaStayedForward(result));
+      run.record.schemaNote = schemaStayedForward(result);
+    }, { runsFirst: true });
+  }
 }

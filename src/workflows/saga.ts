@@ -4,6 +4,7 @@ import { failureMessage } from './step-log';
 interface Undo {
   what: string;
   run: () => Promise<void>;
+  runsFirst: boolean;
 }
 
 /**
@@ -14,8 +15,14 @@ interface Undo {
 export class Saga {
   private undos: Undo[] = [];
 
-  register(what: string, run: () => Promise<void>): void {
-    this.undos.unshift({ what, run });
+  /**
+   * `runsFirst` keeps an undo ahead of those registered after it: a schema
+   * must go back down before the previous release takes traffic again.
+   */
+  register(what: string, run: () => Promise<void>, options: { runsFirst?: boolean } = {}): void {
+    const runsFirst = options.runsFirst ?? false;
+    const at = runsFirst ? 0 : this.undos.filter((undo) => undo.runsFirst).length;
+    this.undos.splice(at, 0, { what, run, runsFirst });
   }
 
   /** Forgets the undos: what was done now stands. */

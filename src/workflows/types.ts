@@ -1,3 +1,5 @@
+import type { MigrationResult, MigrationSpec } from './migration-types';
+
 /**
  * Types shared by workflows, activities and the API. Pure data only: this file
  * is bundled into the workflow sandbox.
@@ -17,8 +19,10 @@ export type DeployStatus =
 
 export type StepName =
   | 'pull'
+  | 'preflight'
   | 'approval'
   | 'window'
+  | 'migrate'
   | 'prepare'
   | 'start'
   | 'health'
@@ -93,6 +97,8 @@ export interface DeploySpec {
   env: Record<string, string>;
   /** Environment variable name → secret reference (`env:NAME`, `file:/path`). */
   secretEnv: Record<string, string>;
+  /** Database migrations run before the candidate starts; the database URL stays a reference. */
+  migrations?: MigrationSpec;
 }
 
 /** A running or stopped release of one environment, as Docker reports it. */
@@ -158,6 +164,10 @@ export interface DeployRecord {
   leftToFix?: string[];
   release: string;
   approval?: ApprovalRecord;
+  /** What the migrate step did: versions before and after, files applied. */
+  migration?: MigrationResult;
+  /** With `rollback: never`, a failed deploy says plainly that the schema stayed forward. */
+  schemaNote?: string;
   upstream?: string;
   previousRelease?: string;
   createdAt: string;

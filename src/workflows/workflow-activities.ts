@@ -1,5 +1,6 @@
 import { ActivityCancellationType, proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { HostActivities, NotifyActivities } from '../activities';
+import { migrationBudgetMs } from './migration-types';
 import { hostTaskQueue } from './task-queues';
 import type { DeploySpec } from './types';
 
@@ -19,6 +20,7 @@ export function hostActivities(spec: DeploySpec) {
   const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
   const { intervalMs, timeoutMs, retries, startPeriodMs, monitorMs } = spec.health;
   // Short heartbeats let a cancel reach a probing activity within seconds.
+  const migrationBudget = spec.migrations ? migrationBudgetMs(spec.migrations) : '1m';
   const probeHeartbeatMs = Math.max(5000, timeoutMs + intervalMs + 3000);
   return {
     quick: group({ taskQueue, cancellationType, startToCloseTimeout: '1m', retry }),
@@ -38,6 +40,13 @@ export function hostActivities(spec: DeploySpec) {
       retry: { ...retry, maximumAttempts: 2 },
     }),
     retire: group({ taskQueue, cancellationType, startToCloseTimeout: spec.stopTimeoutMs * 4 + 60_000, retry }),
+    migrate: group({ taskQueue, cancellationType, startToCloseTimeout: migrationBudget, heartbeatTimeout: '30s', retry: { ...retry, maximumAttempts: 3 } }),
+    migrateUndo: group({
+      taskQueue,
+      startToCloseTimeout: migrationBudget,
+      heartbeatTimeout: '30s',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 5 },
+    }),
     /** Undo steps: more patient, since giving up leaves work for a person. */
     undo: group({
       taskQueue,

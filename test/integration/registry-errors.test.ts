@@ -1,6 +1,6 @@
 import { Harness } from '../support/berth-harness';
 import { startRefusingRegistry } from '../support/fake-registry';
-import { activityAttempts } from '../support/history';
+import { activityAttempts, historyText } from '../support/history';
 
 describe('registry errors', () => {
   const password = 'registry-password-that-must-not-leak';
@@ -34,8 +34,8 @@ describe('registry errors', () => {
     expect(registry.requests.some((line) => line.endsWith('auth=yes'))).toBe(true);
     expect(await berth.releases()).toEqual([]);
 
-    const history = JSON.stringify(await berth.client.workflow.getHandle(id).fetchHistory());
-    expect(history).toContain('pullImage');
+    const history = await historyText(berth, id);
+    expect(history).toContain('refused credentials');
     expect(history).not.toContain(password);
     const api = JSON.stringify((await berth.request('GET', `/v1/deployments/${id}`)).body);
     expect(api).not.toContain(password);
