@@ -80,7 +80,7 @@ export function createContainerActivities(deps: HostDeps) {
 }
 
 /** Ports of every Berth container on the host, stopped ones too: a retained release gets its port back on rollback. */
-async function usedPorts(deps: HostDeps): Promise<number[]> {
+export async function usedPorts(deps: HostDeps): Promise<number[]> {
   const containers = await deps.docker.listContainers({ all: true, filters: { label: [`${labels.managed}=true`] } });
   return containers.map((c) => Number(c.Labels[labels.port])).filter((port) => Number.isInteger(port));
 }

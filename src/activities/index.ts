@@ -5,6 +5,7 @@ import { createImageActivities } from './image-activities';
 import { createMigrationActivities } from './migration-activities';
 import { createMonitorActivities } from './monitor-activities';
 import { createProxyActivities } from './proxy-activities';
+import { createReconcileActivities } from './reconcile-activities';
 import { createRetainedActivities } from './retained-activities';
 
 export { createNotifyActivities, type NotifyDeps } from './notify-activities';
@@ -20,6 +21,7 @@ export function createHostActivities(deps: HostDeps) {
     ...createMonitorActivities(deps),
     ...createProxyActivities(deps),
     ...createMigrationActivities(deps),
+    ...createReconcileActivities(deps),
   };
 }
 

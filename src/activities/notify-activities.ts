@@ -1,12 +1,17 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { msUntilOpen, parseDeployWindow } from '../config/deploy-window';
-import { resolveSecret } from '../config/secrets';
+import type { Client } from '@temporalio/client';
+import { enqueueWithOwner } from '../temporal/owner-client';
+import type { EnqueueAnswer, EnqueueRequest } from '../workflows/environment-workflow';
 import type { Logger } from '../logger';
-import { postWebhook } from '../notify/webhook';
+import { deliver, type NotifyReceiver } from '../notify/deliver';
 import type { DeployEvent } from '../workflows/types';
 
 export interface NotifyDeps {
-  receivers: Array<{ url: string; secret?: string }>;
+  /** For handing pipeline stages to environment owners. */
+  client?: Client;
+  taskQueue?: string;
+  receivers: NotifyReceiver[];
   env: NodeJS.ProcessEnv;
   log: Logger;
 }
@@ -22,14 +27,19 @@ export function createNotifyActivities(deps: NotifyDeps) {
       const failures: string[] = [];
       for (const receiver of deps.receivers) {
         try {
-          const secret = receiver.secret ? resolveSecret(receiver.secret, deps.env) : undefined;
-          await postWebhook({ url: receiver.url, secret }, event);
+          await deliver(receiver, event, deps.env);
         } catch (error) {
           failures.push((error as Error).message);
         }
       }
       log.info({ event: event.event, receivers: deps.receivers.length, failures: failures.length }, 'notified');
       if (failures.length > 0) throw new Error(`notification not delivered: ${failures.join('; ')}`);
+    },
+
+    /** A pipeline's stage goes to its environment's owner like any other deploy. */
+    async enqueueStage(request: EnqueueRequest): Promise<EnqueueAnswer> {
+      if (!deps.client || !deps.taskQueue) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for pipelines', 'INVALID_SPEC');
+      return enqueueWithOwner(deps.client, deps.taskQueue, request);
     },
 
     /** How long until a deploy window opens; 0 when open. Time zones are resolved here, not in the workflow. */

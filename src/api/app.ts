@@ -4,9 +4,19 @@ import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { authenticate, type ApiToken } from './auth';
 import { DeploymentService } from './deployment-service';
+import { deploymentListRouter } from './deployment-list-router';
 import { deploymentsRouter } from './deployments-router';
 import { environmentsRouter } from './environments-router';
+import { eventsRouter } from './events-router';
 import { errorMiddleware, HttpError } from './http-error';
+import { MetricsSource } from './metrics-source';
+import { metricsRouter } from './metrics-router';
+import { buildOpenApi } from './openapi';
+import { bindRequestBody, requestLog } from './request-log';
+import { routes } from './route-registry';
+
+// The package version names the API version in /openapi.json.
+const { version } = require('../../package.json') as { version: string };
 
 export interface AppDeps {
   config: BerthConfig;
@@ -20,7 +30,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(deps.config, deps.log));
   app.use(express.json({ limit: '64kb' }));
+  app.use(bindRequestBody(deps.config));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -34,10 +46,18 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
 
+  const openApi = buildOpenApi(routes, version);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+
   app.use(authenticate(deps.tokens));
-  const deployments = new DeploymentService(deps.client, deps.taskQueue);
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.config);
   app.use(deploymentsRouter(deps.config, deployments));
   app.use(environmentsRouter(deps.config, deployments));
+  app.use(deploymentListRouter(deps.config, deps.client));
+  app.use(eventsRouter(deployments));
+  app.use(metricsRouter(new MetricsSource(deps.config, deps.client, deployments)));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.log));
   return app;

@@ -18,9 +18,9 @@ export interface Caller {
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Finds the caller by bearer token, comparing in constant time. */
-export function authenticate(tokens: ApiToken[]): RequestHandler {
+export function authenticate(tokens: ApiToken[]): RequestHandler & { authenticates: true } {
   const known = tokens.map((token) => ({ ...token, hash: digest(token.value) }));
-  return (req, res, next) => {
+  const handler: RequestHandler = (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const presented = header.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!presented) {
@@ -33,14 +33,18 @@ export function authenticate(tokens: ApiToken[]): RequestHandler {
     res.locals.caller = { name: token.name, scopes: token.scopes } satisfies Caller;
     next();
   };
+  // Marks where public routes end, for the route registry's test.
+  return Object.assign(handler, { authenticates: true as const });
 }
 
-export function requireScope(scope: Scope): RequestHandler {
-  return (_req, res, next) => {
+export function requireScope(scope: Scope): RequestHandler & { scope: Scope } {
+  const handler: RequestHandler = (_req, res, next) => {
     const caller = res.locals.caller as Caller;
     if (!caller.scopes.includes(scope)) {
       return next(new HttpError('forbidden', `token "${caller.name}" lacks the "${scope}" scope`));
     }
     next();
   };
+  // The route registry's test reads it to check each route asks for the scope it documents.
+  return Object.assign(handler, { scope });
 }

@@ -1,24 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
-import { deployWorkflow, pipelineQuery, pipelineWorkflow, rollbackWorkflow, statusQuery } from '../workflows';
+import { ApplicationFailure } from '@temporalio/common';
+import type { BerthConfig } from '../config/schema';
+import { ownerSettings } from '../config/owner-settings';
+import { enqueueWithOwner, readOwner } from '../temporal/owner-client';
+import type { DeployMemo } from '../workflows/deploy-options';
+
+export type { DeployMemo };
+import type { EnqueueAnswer } from '../workflows/environment-workflow';
+import { ownedRecord } from './owned-record';
+import { pipelineQuery, pipelineWorkflow, statusQuery } from '../workflows';
 import type { PipelineSpec } from '../workflows/pipeline-workflow';
-import { BerthCommit, BerthEnvironment, BerthImage, BerthProject, BerthStatus } from '../workflows/search-attributes';
+import { BerthImage, BerthProject, BerthStatus } from '../workflows/search-attributes';
 import { decideUpdate, type DecideRequest } from '../workflows/approval-gate';
 import type { ApprovalRecord, DeployKind, DeployRecord, DeploySpec, PipelineRecord, RollbackSpec } from '../workflows/types';
-
-/** Kept in the workflow memo, so lists and early reads need no query. */
-export interface DeployMemo {
-  kind: DeployKind | 'pipeline';
-  project: string;
-  environment: string;
-  image: string;
-  release: string;
-  requestedBy: string;
-  commit?: string;
-  /** Upserted by the workflow once the image is pinned. */
-  digest?: string;
-}
 
 export function newDeploymentId(project: string, environment: string, now = Date.now()): string {
   return `${project}-${environment}-${now.toString(36)}${randomBytes(3).toString('hex')}`;
@@ -29,30 +24,13 @@ export class DeploymentService {
   constructor(
     readonly client: Client,
     private readonly taskQueue: string,
+    private readonly config: BerthConfig,
   ) {}
 
-  async start(spec: DeploySpec | RollbackSpec, kind: DeployKind): Promise<void> {
-    const release = 'targetRelease' in spec ? spec.targetRelease : spec.deploymentId;
-    const memo: DeployMemo = { kind, project: spec.project, environment: spec.environment, image: spec.image, release, requestedBy: spec.requestedBy };
-    if (spec.commit) memo.commit = spec.commit;
-    // A rollback is pinned by digest from the start.
-    if (spec.image.includes('@')) memo.digest = spec.image.slice(spec.image.indexOf('@') + 1);
-    const searchAttributes: SearchAttributePair[] = [
-      { key: BerthProject, value: spec.project },
-      { key: BerthEnvironment, value: spec.environment },
-      { key: BerthImage, value: spec.image },
-      { key: BerthStatus, value: 'queued' },
-    ];
-    if (spec.commit) searchAttributes.push({ key: BerthCommit, value: spec.commit });
-    const options = {
-      workflowId: spec.deploymentId,
-      taskQueue: this.taskQueue,
-      memo: { ...memo },
-      typedSearchAttributes: searchAttributes,
-      staticSummary: `${kind} ${spec.project}:${spec.image.split(/[:@]/).slice(-1)[0]} → ${spec.environment}`,
-    };
-    if (kind === 'rollback') await this.client.workflow.start(rollbackWorkflow, { ...options, args: [spec as RollbackSpec] });
-    else await this.client.workflow.start(deployWorkflow, { ...options, args: [spec] });
+  /** Hands the deploy to its environment's owner, which serialises and coalesces deploys. */
+  async start(spec: DeploySpec | RollbackSpec, kind: DeployKind, idempotencyKey?: string): Promise<EnqueueAnswer> {
+    const settings = ownerSettings(this.config, spec.project, spec.environment);
+    return enqueueWithOwner(this.client, this.taskQueue, { kind, spec, settings, ...(idempotencyKey !== undefined && { idempotencyKey }) });
   }
 
   async startPipeline(spec: PipelineSpec): Promise<void> {
@@ -75,7 +53,7 @@ export class DeploymentService {
   async get(id: string): Promise<DeployRecord | PipelineRecord | undefined> {
     const handle = this.client.workflow.getHandle(id);
     const description = await describeIfExists(handle);
-    if (!description) return undefined;
+    if (!description) return this.fromOwner(id);
     const memo = description.memo as unknown as DeployMemo;
     const fallback = queuedRecord(id, memo, description.startTime);
     if (description.status.name === 'RUNNING') {
@@ -91,6 +69,22 @@ export class DeploymentService {
       const status = description.status.name === 'CANCELLED' ? 'cancelled' : 'failed';
       return { ...fallback, status, reason: `workflow ${description.status.name.toLowerCase()}`, finishedAt: description.closeTime?.toISOString() };
     }
+  }
+
+  /**
+   * A deploy the owner still holds (queued) or dropped for a newer one
+   * (superseded) has no workflow of its own yet; its owner knows it.
+   */
+  private async fromOwner(id: string): Promise<DeployRecord | undefined> {
+    for (const [project, projectConfig] of Object.entries(this.config.projects)) {
+      for (const environment of Object.keys(projectConfig.environments)) {
+        if (!id.startsWith(`${project}-${environment}-`)) continue;
+        const owner = await readOwner(this.client, project, environment);
+        const record = owner && ownedRecord(owner, id);
+        if (record) return record;
+      }
+    }
+    return undefined;
   }
 
   /**

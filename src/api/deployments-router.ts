@@ -24,8 +24,8 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
     const spec = specFor(config, { ...body, environment }, { deploymentId: newDeploymentId(body.project, environment), requestedBy: caller.name });
     const checked = await checkPromotion(config, deployments.client, spec);
     checkWindow(config, spec);
-    await deployments.start(checked, 'deploy');
-    res.status(202).location(`/v1/deployments/${spec.deploymentId}`).json({ id: spec.deploymentId, status: 'queued' });
+    const answer = await deployments.start(checked, 'deploy', idempotencyKeyOf(body, environment));
+    res.status(202).location(`/v1/deployments/${answer.deploymentId}`).json({ id: answer.deploymentId, status: 'queued', position: answer.position, ...(answer.duplicate && { duplicate: true }) });
   });
 
   router.get('/v1/deployments/:id', async (req, res) => {
@@ -62,4 +62,10 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
   });
 
   return router;
+}
+
+/** The caller's key, or one derived from what is deployed when a commit names it. */
+function idempotencyKeyOf(body: { project: string; tag?: string; image?: string; commit?: string; idempotencyKey?: string }, environment: string): string | undefined {
+  if (body.idempotencyKey) return body.idempotencyKey;
+  return body.commit ? `${body.project}/${environment}/${body.image ?? body.tag}/${body.commit}` : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { ReleaseSummary } from '../workflows/environment-state';
 import type { DeployKind, DeployStatus } from '../workflows/types';
-import type { DeployMemo } from './deployment-service';
+import type { DeployMemo } from '../workflows/deploy-options';
 
 /** One deploy or rollback of an environment, as Temporal's visibility records it. */
 export interface ReleaseEntry {
@@ -57,4 +58,19 @@ export function rollbackTarget(history: ReleaseEntry[], release?: string): Relea
   return history.find(
     (entry) => entry.outcome === 'succeeded' && entry.release !== current?.release && (release === undefined || entry.release === release),
   );
+}
+
+/** The owner keeps the same facts as visibility, in its own words. */
+export function entryFromOwner(summary: ReleaseSummary): ReleaseEntry {
+  return {
+    deploymentId: summary.deploymentId,
+    kind: summary.kind,
+    release: summary.release,
+    image: summary.image,
+    digest: summary.digest,
+    commit: summary.commit,
+    deployedAt: summary.finishedAt,
+    by: summary.requestedBy,
+    outcome: summary.status,
+  };
 }

@@ -3,12 +3,14 @@ import { z } from 'zod';
 import type { BerthConfig } from '../config/schema';
 import { requireScope, type Caller } from './auth';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
-import { currentRelease, environmentHistory, rollbackTarget } from './environment-history';
+import { readOwner, pauseReconcile } from '../temporal/owner-client';
+import { currentRelease, entryFromOwner, environmentHistory, rollbackTarget } from './environment-history';
 import { HttpError } from './http-error';
 import { specFor } from './spec-for';
 import { parseBody } from './validate';
 
 export const rollbackRequestSchema = z.strictObject({ release: z.string().min(1).max(128).optional() });
+export const reconcileRequestSchema = z.strictObject({ paused: z.boolean() });
 
 export function environmentsRouter(config: BerthConfig, deployments: DeploymentService): Router {
   const router = Router();
@@ -25,16 +27,38 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
   router.get('/v1/projects/:project/environments/:environment', async (req, res) => {
     const { project, environment } = req.params as { project: string; environment: string };
     const { environmentConfig } = target(project, environment);
-    const history = await environmentHistory(deployments.client, project, environment);
-    res.json({ project, environment, hostname: environmentConfig.hostname, current: currentRelease(history) ?? null, history });
+    const owner = await readOwner(deployments.client, project, environment);
+    const history = owner ? owner.history.map(entryFromOwner) : await environmentHistory(deployments.client, project, environment);
+    res.json({
+      project,
+      environment,
+      hostname: environmentConfig.hostname,
+      current: currentRelease(history) ?? null,
+      running: owner?.running ?? null,
+      queue: owner?.queue.map((request, index) => ({ deploymentId: request.spec.deploymentId, position: index + 1, image: request.spec.image, requestedBy: request.spec.requestedBy })) ?? [],
+      reconcile: { paused: owner?.paused ?? false, reason: owner?.pausedReason ?? null, last: owner?.lastReconcile ?? null },
+      history,
+    });
+  });
+
+  router.post('/v1/projects/:project/environments/:environment/reconcile', requireScope('deploy'), async (req, res) => {
+    const { project, environment } = req.params as { project: string; environment: string };
+    target(project, environment);
+    const { paused } = parseBody(reconcileRequestSchema, req.body);
+    const caller = res.locals.caller as Caller;
+    if (!(await pauseReconcile(deployments.client, project, environment, paused, caller.name))) {
+      throw new HttpError('conflict', `${project}/${environment} has had no deploy yet; there is nothing to reconcile`);
+    }
+    res.json({ project, environment, paused });
   });
 
   router.post('/v1/projects/:project/environments/:environment/rollback', requireScope('rollback'), async (req, res) => {
     const { project, environment } = req.params as { project: string; environment: string };
     const { projectConfig } = target(project, environment);
     const body = parseBody(rollbackRequestSchema, req.body);
-    const history = await environmentHistory(deployments.client, project, environment);
-    if (history.some((entry) => entry.outcome === 'running' || entry.outcome === 'queued')) {
+    const owner = await readOwner(deployments.client, project, environment);
+    const history = owner ? owner.history.map(entryFromOwner) : await environmentHistory(deployments.client, project, environment);
+    if (owner?.running || owner?.queue.length || history.some((entry) => entry.outcome === 'running' || entry.outcome === 'queued')) {
       throw new HttpError('conflict', `a deploy of ${project}/${environment} is running; wait for it or cancel it first`);
     }
     const current = currentRelease(history);

@@ -1,3 +1,4 @@
+import { ownerSettings } from '../config/owner-settings';
 import type { BerthConfig } from '../config/schema';
 import type { DeploymentService } from './deployment-service';
 import { newDeploymentId } from './deployment-service';
@@ -28,6 +29,7 @@ export async function startPipeline(
     checkWindow(config, stage);
   }
   const pipelineId = newDeploymentId(project, 'pipeline');
-  await deployments.startPipeline({ pipelineId, project, requestedBy, repository: config.projects[project].image, stages });
+  const settings = stages.map((stage) => ownerSettings(config, project, stage.environment));
+  await deployments.startPipeline({ pipelineId, project, requestedBy, repository: config.projects[project].image, stages, settings });
   return { id: pipelineId, status: 'queued', stages: stages.map((stage) => stage.deploymentId) };
 }

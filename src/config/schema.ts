@@ -80,6 +80,16 @@ const environmentSchema = z.strictObject({
   window: deployWindow.optional(),
   /** Outside the window: wait for it to open, or refuse the request. */
   outsideWindow: z.enum(['wait', 'refuse']).default('wait'),
+  /** Drift reconciliation between deploys: how often, and how many heals per window before it stops and alerts. */
+  reconcile: z
+    .strictObject({
+      interval: duration.default(30_000),
+      maxHeals: z.number().int().min(1).max(100).default(3),
+      healWindow: duration.default(600_000),
+    })
+    .prefault({}),
+  /** A retried request with the same idempotency key within this window gets the same deployment. */
+  idempotencyWindow: duration.default(600_000),
   env: z.record(z.string(), z.string()).default({}),
 });
 
@@ -126,6 +136,13 @@ export const configSchema = z
       .prefault({}),
     hosts: z.record(name, hostSchema).refine((hosts) => Object.keys(hosts).length > 0, 'should name at least one host'),
     registries: z.record(z.string(), z.strictObject({ username: z.string(), password: secretRef })).default({}),
+    /** The per-environment owner workflow: continue-as-new after this many deploys; history kept. */
+    owner: z
+      .strictObject({
+        continueAsNewAfter: z.number().int().min(1).max(1000).default(50),
+        historySize: z.number().int().min(1).max(200).default(20),
+      })
+      .prefault({}),
     notify: z
       .array(z.strictObject({ type: z.literal('webhook'), url: z.url(), secret: secretRef.optional() }))
       .default([]),

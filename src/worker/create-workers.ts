@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHostActivities, createNotifyActivities } from '../activities';
 import type { Faults } from '../activities/faults';
@@ -33,7 +34,13 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...common,
       ...workflowSource,
       taskQueue: setup.taskQueue,
-      activities: createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
+      activities: createNotifyActivities({
+        receivers: setup.config.notify,
+        env,
+        log: setup.log,
+        client: new Client({ connection: setup.connection, namespace: setup.namespace }),
+        taskQueue: setup.taskQueue,
+      }),
     }),
   ];
   for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {

@@ -1,8 +1,12 @@
-import { ApplicationFailure, ChildWorkflowFailure, executeChild, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { deployWorkflow } from './deploy-workflow';
+import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { NotifyActivities } from '../activities';
+import type { OwnerSettings } from './environment-state';
+import { stageFinishedSignal } from './environment-workflow';
 import { pipelineQuery } from './queries';
 import { BerthStatus } from './search-attributes';
 import type { DeployRecord, DeploySpec, DeployStatus, PipelineRecord } from './types';
+
+const { enqueueStage } = proxyActivities<NotifyActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 5 } });
 
 export interface PipelineSpec {
   pipelineId: string;
@@ -12,6 +16,8 @@ export interface PipelineSpec {
   repository: string;
   /** One deploy per environment, in order; each later stage deploys the digest the first one pinned. */
   stages: DeploySpec[];
+  /** The owner settings of each stage's environment. */
+  settings: OwnerSettings[];
 }
 
 /**
@@ -31,6 +37,10 @@ export async function pipelineWorkflow(spec: PipelineSpec): Promise<PipelineReco
     stages: spec.stages.map((stage) => ({ environment: stage.environment, deploymentId: stage.deploymentId, status: 'queued' as DeployStatus })),
   };
   setHandler(pipelineQuery, () => record);
+  const finished = new Map<string, DeployRecord>();
+  setHandler(stageFinishedSignal, (stageRecord) => {
+    finished.set(stageRecord.id, stageRecord);
+  });
   upsertSearchAttributes([{ key: BerthStatus, value: 'running' }]);
 
   let pinned: string | undefined;
@@ -38,14 +48,15 @@ export async function pipelineWorkflow(spec: PipelineSpec): Promise<PipelineReco
     const stage = record.stages[index];
     stage.status = 'running';
     const image = pinned ? `${spec.repository}@${pinned}` : stageSpec.image;
-    let result: DeployRecord;
-    try {
-      result = await executeChild(deployWorkflow, { workflowId: stageSpec.deploymentId, args: [{ ...stageSpec, image }] });
-    } catch (error) {
-      const child = childRecord(error);
-      stage.status = child?.status ?? 'failed';
+    // Through the environment's owner, so a stage never races another deploy there.
+    const answer = await enqueueStage({ kind: 'deploy', spec: { ...stageSpec, image }, settings: spec.settings[index], replyTo: workflowInfo().workflowId });
+    stage.deploymentId = answer.deploymentId;
+    await condition(() => finished.has(answer.deploymentId));
+    const result = finished.get(answer.deploymentId)!;
+    if (result.status !== 'succeeded') {
+      stage.status = result.status;
       record.status = stage.status;
-      record.reason = `${stage.environment}: ${child?.reason ?? (error as Error).message}`;
+      record.reason = `${stage.environment}: ${result.reason ?? result.status}`;
       for (const later of record.stages.slice(index + 1)) later.status = 'cancelled';
       upsertSearchAttributes([{ key: BerthStatus, value: record.status }]);
       throw ApplicationFailure.nonRetryable(record.reason, `Pipeline_${record.status}`, record);
@@ -58,9 +69,4 @@ export async function pipelineWorkflow(spec: PipelineSpec): Promise<PipelineReco
   record.finishedAt = new Date().toISOString();
   upsertSearchAttributes([{ key: BerthStatus, value: 'succeeded' }]);
   return record;
-}
-
-function childRecord(error: unknown): DeployRecord | undefined {
-  const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
-  return cause instanceof ApplicationFailure ? (cause.details?.[0] as DeployRecord | undefined) : undefined;
 }

@@ -10,6 +10,8 @@ import type { Candidate, DeployRecord, DeployStatus, RollbackSpec } from './type
 export async function rollbackWorkflow(spec: RollbackSpec): Promise<DeployRecord> {
   const run = new ReleaseRun(spec, 'rollback', spec.targetRelease);
   const { acts, steps, saga } = run;
+  // The target is pinned by digest from the start; the record says which.
+  run.pinned(spec.image.slice(spec.image.indexOf('@') + 1));
   const started = run.announce('started').catch(() => undefined);
   let outcome: DeployStatus = 'succeeded';
   try {

@@ -189,7 +189,9 @@ export interface DeployEvent {
     | 'cancelled'
     | 'rejected'
     | 'expired'
-    | 'compensation_failed';
+    | 'compensation_failed'
+    | 'drift_healed'
+    | 'drift_alert';
   kind: DeployKind;
   deploymentId: string;
   project: string;

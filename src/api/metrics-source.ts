@@ -1,0 +1,95 @@
+import type { Client } from '@temporalio/client';
+import type { BerthConfig } from '../config/schema';
+import { doraWindows, renderMetrics, type EnvironmentRef, type FinishedRecord, type FinishedSummary } from '../metrics/render-metrics';
+import type { DeployRecord } from '../workflows/types';
+import type { DeploymentService } from './deployment-service';
+import { deployStatuses } from './list-schemas';
+import { deployTypes, listAll, quoted, type DeploySummary } from './visibility';
+
+export interface MetricsOptions {
+  /** Scrapes within this long of the last one get the same text. */
+  cacheMs?: number;
+  /** The histograms show this many of the newest finished deploys. */
+  sampleSize?: number;
+  /** Most finished deploys read for the DORA figures; beyond it the oldest are left out. */
+  finishedLimit?: number;
+  now?: () => Date;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time, keeping the order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * What `/metrics` reports, from Temporal: counts from visibility, DORA figures
+ * from the deploys that finished in the last 30 days, and step durations from
+ * the records of the newest finished ones. Records of finished deploys never
+ * change, so each is read once.
+ */
+export class MetricsSource {
+  private readonly records = new Map<string, DeployRecord>();
+  private cached?: { at: number; text: Promise<string> };
+
+  constructor(
+    private readonly config: BerthConfig,
+    private readonly client: Client,
+    private readonly deployments: DeploymentService,
+    private readonly options: MetricsOptions = {},
+  ) {}
+
+  text(): Promise<string> {
+    const now = (this.options.now ?? (() => new Date()))();
+    if (this.cached && now.getTime() - this.cached.at < (this.options.cacheMs ?? 5000)) return this.cached.text;
+    const text = this.collect(now);
+    this.cached = { at: now.getTime(), text };
+    // A failed scrape is not cached: the next one tries again.
+    text.catch(() => (this.cached = undefined));
+    return text;
+  }
+
+  private async collect(now: Date): Promise<string> {
+    const environments: EnvironmentRef[] = Object.entries(this.config.projects).flatMap(([project, p]) => Object.keys(p.environments).map((environment) => ({ project, environment })));
+    const projects = Object.keys(this.config.projects).map(quoted).join(', ');
+    const since = new Date(now.getTime() - Math.max(...doraWindows.map((w) => w.ms))).toISOString();
+    const pairs = environments.flatMap((env) => deployStatuses.map((status) => ({ ...env, status })));
+    const [counts, finished] = await Promise.all([
+      mapLimit(pairs, 8, async (pair) => {
+        const query = `${deployTypes} AND BerthProject = ${quoted(pair.project)} AND BerthEnvironment = ${quoted(pair.environment)} AND BerthStatus = ${quoted(pair.status)}`;
+        return { ...pair, count: (await this.client.workflow.count(query)).count };
+      }),
+      listAll(this.client, `${deployTypes} AND BerthProject IN (${projects}) AND ExecutionStatus != "Running" AND CloseTime > ${quoted(since)}`, this.options.finishedLimit ?? 5000),
+    ]);
+    const deploys = finished
+      .filter((d): d is DeploySummary & FinishedSummary => d.kind !== 'pipeline' && !!d.environment && !!d.finishedAt)
+      .sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
+    const sampleSize = this.options.sampleSize ?? 200;
+    const sample = deploys.slice(0, sampleSize);
+    const sampleRecords = await this.recordsOf(sample);
+    return renderMetrics({ now, environments, counts, finished: deploys, sample, sampleRecords, sampleSize });
+  }
+
+  private async recordsOf(sample: DeploySummary[]): Promise<FinishedRecord[]> {
+    const missing = sample.filter((d) => !this.records.has(d.id));
+    await mapLimit(missing, 8, async (d) => {
+      const record = await this.deployments.get(d.id).catch(() => undefined);
+      if (record && record.kind !== 'pipeline') this.records.set(d.id, record);
+    });
+    // Keep only what the sample still holds, so memory stays bounded.
+    const wanted = new Set(sample.map((d) => d.id));
+    for (const id of this.records.keys()) if (!wanted.has(id)) this.records.delete(id);
+    return sample.flatMap((d) => {
+      const record = this.records.get(d.id);
+      return record ? [{ project: record.project, environment: record.environment, steps: record.steps }] : [];
+    });
+  }
+}

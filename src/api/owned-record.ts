@@ -1,0 +1,33 @@
+import type { OwnerState } from '../workflows/environment-state';
+import type { DeployRecord } from '../workflows/types';
+
+/** The record of a deploy its owner still queues, or dropped for a newer request. */
+export function ownedRecord(owner: OwnerState, id: string): (DeployRecord & { position?: number; supersededBy?: string }) | undefined {
+  const { project, environment } = owner.settings;
+  const index = owner.queue.findIndex((request) => request.spec.deploymentId === id);
+  if (index >= 0) {
+    const { spec, kind, enqueuedAt } = owner.queue[index];
+    const base = { id, kind, project, environment, image: spec.image, requestedBy: spec.requestedBy, release: id, createdAt: new Date(enqueuedAt).toISOString(), steps: [], events: [] };
+    // In order of arrival; when the running deploy ends, only the newest queued request runs.
+    return { ...base, status: 'queued', position: index + 1 };
+  }
+  const superseded = owner.superseded.find((entry) => entry.deploymentId === id);
+  if (superseded) {
+    return {
+      id,
+      kind: 'deploy',
+      project,
+      environment,
+      image: '',
+      requestedBy: '',
+      release: id,
+      createdAt: '',
+      steps: [],
+      events: [],
+      status: 'superseded',
+      reason: `superseded by ${superseded.by}`,
+      supersededBy: superseded.by,
+    };
+  }
+  return undefined;
+}

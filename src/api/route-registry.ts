@@ -1,0 +1,123 @@
+import type { ZodObject, ZodType } from 'zod';
+import type { Scope } from '../config/schema';
+import { reconcileRequestSchema, rollbackRequestSchema } from './environments-router';
+import { deploymentListQuerySchema } from './list-schemas';
+import { decisionRequestSchema, deployRequestSchema } from './schemas';
+
+/** One route of the API: what `/openapi.json` documents and a test checks against the Express app. */
+export interface RouteSpec {
+  method: 'get' | 'post';
+  /** Express syntax: `/v1/deployments/:id`. */
+  path: string;
+  /** `none`: answered without a token; `any`: any valid token. */
+  scope: Scope | 'any' | 'none';
+  summary: string;
+  body?: { name: string; schema: ZodType };
+  query?: ZodObject;
+  /** What the success answer is: JSON (default), an event stream, or plain text. */
+  produces?: 'json' | 'event-stream' | 'text';
+  responses: Record<number, string>;
+}
+
+const deploymentId = 'deployment "…" was not found';
+
+export const routes: RouteSpec[] = [
+  { method: 'get', path: '/healthz', scope: 'none', summary: 'The process is up', responses: { 200: '`{"status":"ok"}`' } },
+  { method: 'get', path: '/readyz', scope: 'none', summary: 'Temporal answers', responses: { 200: '`{"status":"ready"}`', 503: 'Temporal is not reachable' } },
+  { method: 'get', path: '/openapi.json', scope: 'none', summary: 'This document', responses: { 200: 'OpenAPI 3.1 document' } },
+  {
+    method: 'get',
+    path: '/metrics',
+    scope: 'any',
+    summary: 'Prometheus metrics: deploys by outcome, durations, approvals waiting, DORA figures',
+    produces: 'text',
+    responses: { 200: 'Prometheus text exposition format 0.0.4' },
+  },
+  {
+    method: 'post',
+    path: '/v1/deployments',
+    scope: 'deploy',
+    summary: 'Start a deploy (one environment) or a pipeline (`environments`)',
+    body: { name: 'DeployRequest', schema: deployRequestSchema },
+    responses: { 202: '`{"id","status":"queued"}`, and `stages` for a pipeline', 404: 'unknown project or environment', 409: 'the environment refuses it now; nothing was started' },
+  },
+  {
+    method: 'get',
+    path: '/v1/deployments',
+    scope: 'any',
+    summary: 'Deploys, newest first, from Temporal visibility',
+    query: deploymentListQuerySchema,
+    responses: { 200: '`{"deployments": [...], "nextPageToken": string | null}`' },
+  },
+  { method: 'get', path: '/v1/deployments/:id', scope: 'any', summary: "A deploy's or pipeline's record", responses: { 200: 'the record', 404: deploymentId } },
+  {
+    method: 'get',
+    path: '/v1/deployments/:id/events',
+    scope: 'any',
+    summary: 'Server-Sent Events: numbered `step` and `log` events, then `end` with the outcome; resumes after `Last-Event-ID`',
+    produces: 'event-stream',
+    responses: { 200: 'text/event-stream until the deploy has finished', 404: deploymentId },
+  },
+  ...(['approve', 'reject'] as const).map(
+    (decision): RouteSpec => ({
+      method: 'post',
+      path: `/v1/deployments/:id/${decision}`,
+      scope: 'approve',
+      summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a deploy that waits for approval; the token's name is recorded`,
+      body: { name: 'DecisionRequest', schema: decisionRequestSchema },
+      responses: { 200: '`{"id","approval"}`', 404: deploymentId, 409: 'the deploy is not waiting for approval' },
+    }),
+  ),
+  {
+    method: 'post',
+    path: '/v1/deployments/:id/cancel',
+    scope: 'deploy',
+    summary: 'Cancel a running deploy; its undo steps run',
+    responses: { 202: '`{"id","status":"cancelling"}`', 404: deploymentId, 409: 'the deploy has finished' },
+  },
+  {
+    method: 'get',
+    path: '/v1/projects/:project/environments/:environment',
+    scope: 'any',
+    summary: "An environment's current release and history",
+    responses: { 200: '`{project, environment, hostname, current, history}`', 404: 'unknown project or environment' },
+  },
+  {
+    method: 'post',
+    path: '/v1/projects/:project/environments/:environment/reconcile',
+    scope: 'deploy',
+    summary: 'Pause or resume drift reconciliation of the environment',
+    body: { name: 'ReconcileRequest', schema: reconcileRequestSchema },
+    responses: { 200: '`{"project","environment","paused"}`', 404: 'unknown project or environment', 409: 'the environment has had no deploy yet' },
+  },
+  {
+    method: 'post',
+    path: '/v1/projects/:project/environments/:environment/rollback',
+    scope: 'rollback',
+    summary: 'Re-point the environment at an earlier release (the newest other success by default)',
+    body: { name: 'RollbackRequest', schema: rollbackRequestSchema },
+    responses: { 202: '`{"id","status":"queued","release"}`', 404: 'unknown project, environment or release', 409: 'a deploy is running, or nothing to roll back to' },
+  },
+];
+
+const patterns = routes.map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`),
+}));
+
+/** The documented route a request is for, with its path parameters. */
+export function matchRoute(method: string, path: string): { route: RouteSpec; params: Record<string, string> } | undefined {
+  for (const { route, pattern } of patterns) {
+    const match = route.method === method.toLowerCase() ? pattern.exec(path) : null;
+    if (match) return { route, params: Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, safeDecode(v)])) };
+  }
+  return undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

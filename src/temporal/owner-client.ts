@@ -1,0 +1,41 @@
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { enqueueUpdate, environmentWorkflow, ownerQuery, ownerWorkflowId, pauseReconcileSignal, type EnqueueAnswer, type EnqueueRequest } from '../workflows/environment-workflow';
+import type { OwnerState } from '../workflows/environment-state';
+
+/**
+ * Hands a deploy to its environment's owner, starting the owner if it is not
+ * running yet (update-with-start), and returns the owner's answer: the
+ * deployment id (the same one for a retried idempotency key) and its place in the queue.
+ */
+export async function enqueueWithOwner(client: Client, taskQueue: string, request: EnqueueRequest): Promise<EnqueueAnswer> {
+  const { project, environment } = request.settings;
+  const startWorkflowOperation = new WithStartWorkflowOperation(environmentWorkflow, {
+    workflowId: ownerWorkflowId(project, environment),
+    taskQueue,
+    args: [request.settings],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: `owner of ${project}/${environment}`,
+  });
+  return client.workflow.executeUpdateWithStart(enqueueUpdate, { args: [request], startWorkflowOperation });
+}
+
+/** The owner's state, or undefined when the environment has never had a deploy. */
+export async function readOwner(client: Client, project: string, environment: string): Promise<OwnerState | undefined> {
+  const handle = client.workflow.getHandle(ownerWorkflowId(project, environment));
+  try {
+    return await handle.query(ownerQuery);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+export async function pauseReconcile(client: Client, project: string, environment: string, paused: boolean, by: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(ownerWorkflowId(project, environment)).signal(pauseReconcileSignal, { paused, by });
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}

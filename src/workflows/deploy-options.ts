@@ -1,0 +1,37 @@
+import type { SearchAttributePair } from '@temporalio/common';
+import { BerthCommit, BerthEnvironment, BerthImage, BerthProject, BerthStatus } from './search-attributes';
+import type { DeployKind, DeploySpec, RollbackSpec } from './types';
+
+/** Kept in the workflow memo, so lists and early reads need no query. */
+export interface DeployMemo {
+  kind: DeployKind | 'pipeline';
+  project: string;
+  environment: string;
+  image: string;
+  release: string;
+  requestedBy: string;
+  commit?: string;
+  /** Upserted by the workflow once the image is pinned. */
+  digest?: string;
+}
+
+/**
+ * The memo, search attributes and Web UI summary a deploy or rollback starts
+ * with, so a person can find it by project, environment, status, image or commit.
+ */
+export function deployStartOptions(spec: DeploySpec | RollbackSpec, kind: DeployKind) {
+  const release = 'targetRelease' in spec ? spec.targetRelease : spec.deploymentId;
+  const memo: DeployMemo = { kind, project: spec.project, environment: spec.environment, image: spec.image, release, requestedBy: spec.requestedBy };
+  if (spec.commit) memo.commit = spec.commit;
+  // A rollback is pinned by digest from the start.
+  if (spec.image.includes('@')) memo.digest = spec.image.slice(spec.image.indexOf('@') + 1);
+  const typedSearchAttributes: SearchAttributePair[] = [
+    { key: BerthProject, value: spec.project },
+    { key: BerthEnvironment, value: spec.environment },
+    { key: BerthImage, value: spec.image },
+    { key: BerthStatus, value: 'queued' },
+  ];
+  if (spec.commit) typedSearchAttributes.push({ key: BerthCommit, value: spec.commit });
+  const version = spec.image.split(/[:@]/).slice(-1)[0];
+  return { memo: { ...memo }, typedSearchAttributes, staticSummary: `${kind} ${spec.project}:${version} → ${spec.environment}` };
+}

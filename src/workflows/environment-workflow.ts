@@ -1,0 +1,127 @@
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { deployStartOptions } from './deploy-options';
+import { deployWorkflow } from './deploy-workflow';
+import { enqueue, findDuplicate, initialState, remember, takeNewest, type OwnerSettings, type OwnerState, type QueuedRequest } from './environment-state';
+import { reconcileOnce } from './reconcile';
+import { rollbackWorkflow } from './rollback-workflow';
+import type { DeployKind, DeployRecord, DeploySpec, RollbackSpec } from './types';
+
+export interface EnqueueRequest {
+  kind: DeployKind;
+  spec: DeploySpec;
+  idempotencyKey?: string;
+  settings: OwnerSettings;
+  /** A pipeline waiting for this deploy: it gets `stageFinished` with the record. */
+  replyTo?: string;
+}
+
+export interface EnqueueAnswer {
+  deploymentId: string;
+  status: 'queued';
+  position: number;
+  duplicate: boolean;
+}
+
+export const enqueueUpdate = defineUpdate<EnqueueAnswer, [EnqueueRequest]>('enqueue');
+export const pauseReconcileSignal = defineSignal<[{ paused: boolean; by: string }]>('pauseReconcile');
+export const ownerQuery = defineQuery<OwnerState>('owner');
+export const stageFinishedSignal = defineSignal<[DeployRecord]>('stageFinished');
+
+export function ownerWorkflowId(project: string, environment: string): string {
+  return `env.${project}.${environment}`;
+}
+
+/**
+ * The one owner of a project's environment. It runs deploys one at a time as
+ * children (the newest queued request wins, older ones are superseded), keeps
+ * the desired release and a bounded history, and reconciles drift between
+ * deploys. It continues as new after a number of deploys, carrying its state.
+ */
+export async function environmentWorkflow(state: OwnerState | OwnerSettings): Promise<void> {
+  const owner: OwnerState = 'queue' in state ? state : initialState(state);
+  const replyTo = new Map<string, string>();
+  setHandler(ownerQuery, () => owner);
+  setHandler(pauseReconcileSignal, ({ paused, by }) => {
+    owner.paused = paused;
+    owner.pausedReason = paused ? `paused by ${by}` : undefined;
+    if (!paused) owner.healTimes = [];
+  });
+  setHandler(enqueueUpdate, (request) => {
+    owner.settings = request.settings;
+    const duplicate = findDuplicate(owner, request.idempotencyKey, Date.now());
+    if (duplicate) return { deploymentId: duplicate, status: 'queued', position: 0, duplicate: true };
+    const queued: QueuedRequest = { kind: request.kind, spec: request.spec, idempotencyKey: request.idempotencyKey, enqueuedAt: Date.now() };
+    if (request.replyTo) replyTo.set(request.spec.deploymentId, request.replyTo);
+    return { deploymentId: request.spec.deploymentId, status: 'queued', position: enqueue(owner, queued), duplicate: false };
+  });
+
+  for (;;) {
+    const due = await condition(() => owner.queue.length > 0, owner.settings.reconcileIntervalMs).then((queued) => !queued);
+    const next = takeNewest(owner);
+    await tellSuperseded(owner, replyTo);
+    if (next) {
+      await runDeploy(owner, next, replyTo);
+    } else if (due && !owner.paused && owner.desired) {
+      await reconcileOnce(owner);
+    }
+    if (owner.queue.length === 0 && (owner.deploysThisRun >= owner.settings.continueAsNewAfter || workflowInfo().continueAsNewSuggested)) {
+      await condition(allHandlersFinished);
+      if (owner.queue.length === 0) {
+        owner.deploysThisRun = 0;
+        await continueAsNew<typeof environmentWorkflow>(owner);
+      }
+    }
+  }
+}
+
+async function runDeploy(owner: OwnerState, request: QueuedRequest, replyTo: Map<string, string>): Promise<void> {
+  owner.running = request.spec.deploymentId;
+  // Abandon: a deploy in flight finishes its own saga even if its owner is terminated.
+  const options = { workflowId: request.spec.deploymentId, parentClosePolicy: ParentClosePolicy.ABANDON, ...deployStartOptions(request.spec, request.kind) };
+  let record: DeployRecord;
+  try {
+    record =
+      request.kind === 'rollback'
+        ? await executeChild(rollbackWorkflow, { ...options, args: [request.spec as RollbackSpec] })
+        : await executeChild(deployWorkflow, { ...options, args: [request.spec] });
+  } catch (error) {
+    const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
+    const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as DeployRecord | undefined) : undefined;
+    if (!details) log.warn('deploy ended without a record', { deploymentId: request.spec.deploymentId, error: String(error) });
+    record = details ?? ({ id: request.spec.deploymentId, kind: request.kind, status: 'failed', release: request.spec.deploymentId } as DeployRecord);
+  }
+  remember(owner, { ...record, image: record.image ?? request.spec.image, requestedBy: record.requestedBy ?? request.spec.requestedBy }, request.spec);
+  owner.running = undefined;
+  owner.deploysThisRun += 1;
+  const waiting = replyTo.get(request.spec.deploymentId);
+  if (waiting) {
+    replyTo.delete(request.spec.deploymentId);
+    await getExternalWorkflowHandle(waiting).signal(stageFinishedSignal, record).catch((error) => log.warn('pipeline not told', { error: String(error) }));
+  }
+}
+
+/** A pipeline whose stage was superseded must not wait for it forever. */
+async function tellSuperseded(owner: OwnerState, replyTo: Map<string, string>): Promise<void> {
+  for (const { deploymentId, by } of owner.superseded) {
+    const waiting = replyTo.get(deploymentId);
+    if (!waiting) continue;
+    replyTo.delete(deploymentId);
+    const record = { id: deploymentId, status: 'superseded', reason: `superseded by ${by}` } as DeployRecord;
+    await getExternalWorkflowHandle(waiting).signal(stageFinishedSignal, record).catch(() => undefined);
+  }
+}

@@ -1,0 +1,130 @@
+import { Harness } from '../support/berth-harness';
+
+const reconcile = { interval: '1s', maxHeals: 3, healWindow: '1m' };
+
+/** One owner per environment: serialised, coalesced, idempotent deploys, and drift healed between them. */
+describe('the environment owner', () => {
+  const berth = new Harness({
+    name: 'owner',
+    environments: { staging: { reconcile }, queue: { reconcile: { interval: '1h' } }, flaky: { reconcile } },
+    config: { owner: { continueAsNewAfter: 3, historySize: 20 } },
+  });
+
+  beforeAll(() => berth.start());
+  afterAll(() => berth.stop());
+
+  const ownerId = (environment: string) => `env.${berth.project}.${environment}`;
+
+  it('runs two requests made at the same moment one after the other', async () => {
+    await berth.deployAndWait('v1', 'queue');
+    let maxRunning = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      for (let i = 0; sampling && i < 2000; i++) {
+        maxRunning = Math.max(maxRunning, (await berth.releases('queue')).filter((r) => r.running).length);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const [a, b] = await Promise.all([berth.deploy('v2', 'queue'), berth.deploy('v1', 'queue')]);
+    const [first, second] = await Promise.all([berth.waitForEnd(a), berth.waitForEnd(b)]);
+    sampling = false;
+    await sampler;
+
+    expect([first.status, second.status]).toEqual(['succeeded', 'succeeded']);
+    const [earlier, later] = Date.parse(first.finishedAt!) < Date.parse(second.finishedAt!) ? [first, second] : [second, first];
+    expect(Date.parse(later.steps[0].startedAt)).toBeGreaterThanOrEqual(Date.parse(earlier.finishedAt!));
+    // The serving release plus one candidate, never two candidates at once.
+    expect(maxRunning).toBe(2);
+  });
+
+  it('coalesces: of five quick requests the first runs, the last runs next, the three between are superseded', async () => {
+    const ids: string[] = [];
+    for (const tag of ['v2', 'v1', 'v2', 'v1', 'v2']) ids.push(await berth.deploy(tag, 'queue'));
+    const queued = await berth.request('GET', `/v1/deployments/${ids[3]}`);
+    expect(queued.body).toMatchObject({ status: 'queued', position: expect.any(Number) });
+    const records = await Promise.all(ids.map((id) => berth.waitForEnd(id)));
+
+    expect(records.map((r) => r.status)).toEqual(['succeeded', 'superseded', 'superseded', 'superseded', 'succeeded']);
+    for (const record of records.slice(1, 4)) expect(record).toMatchObject({ supersededBy: ids[4], reason: `superseded by ${ids[4]}` });
+    expect(await berth.proxyGet('queue')).toEqual({ status: 200, body: 'v2' });
+  });
+
+  it('gives a retried request with the same idempotency key the same deployment', async () => {
+    const body = { project: berth.project, environment: 'queue', tag: 'v1', idempotencyKey: 'ci-run-42' };
+    const first = await berth.request('POST', '/v1/deployments', body, 'ci-token-for-tests');
+    const again = await berth.request('POST', '/v1/deployments', body, 'ci-token-for-tests');
+
+    expect(first.status).toBe(202);
+    expect(again).toEqual({ status: 202, body: { id: first.body.id, status: 'queued', position: 0, duplicate: true } });
+    expect((await berth.waitForEnd(first.body.id)).status).toBe('succeeded');
+    const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/queue`);
+    expect(env.body.history.filter((entry: any) => entry.deploymentId === first.body.id)).toHaveLength(1);
+  });
+
+  it('heals a killed container, a deleted route and a stray container', async () => {
+    const record = await berth.deployAndWait('v1', 'staging');
+    const [live] = (await berth.releases('staging')).filter((r) => r.running);
+
+    const killedAt = Date.now();
+    await berth.docker.getContainer(live.id).kill();
+    await waitFor(async () => (await berth.proxyGet('staging').catch(() => undefined))?.body === 'v1' && (await berth.releases('staging')).some((r) => r.running));
+    console.log(`killed live container healed after ${Date.now() - killedAt} ms (reconcile interval 1 s)`);
+
+    await berth.caddy().removeRoute(berth.project, 'staging');
+    await waitFor(async () => (await berth.caddy().currentUpstream(berth.project, 'staging')) !== undefined);
+    expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v1' });
+
+    const stray = await berth.docker.createContainer({
+      Image: berth.image('v2'),
+      name: `berth-${berth.project}-stray`,
+      Env: ['PORT=21990'],
+      Labels: { 'berth.managed': 'true', 'berth.project': berth.project, 'berth.environment': 'staging', 'berth.release': 'stray' },
+      HostConfig: { NetworkMode: 'host' },
+    });
+    await stray.start();
+    await waitFor(async () => !(await berth.releases('staging')).some((r) => r.release === 'stray'));
+
+    const events = berth.receiver.received.filter((hook) => hook.json.event === 'drift_healed' && hook.json.deploymentId === record.id);
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/staging`);
+    expect(env.body).toMatchObject({ current: { release: record.id }, reconcile: { paused: false } });
+  });
+
+  it('stops healing a release that keeps breaking, and raises an alert', async () => {
+    const record = await berth.deployAndWait('flaky', 'flaky');
+    expect(record.status).toBe('succeeded');
+    await waitFor(() => berth.receiver.received.some((hook) => hook.json.event === 'drift_alert' && hook.json.environment === 'flaky'), 60_000);
+
+    const heals = berth.receiver.received.filter((hook) => hook.json.event === 'drift_healed' && hook.json.environment === 'flaky');
+    expect(heals).toHaveLength(3);
+    const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/flaky`);
+    expect(env.body.reconcile).toMatchObject({ paused: true, reason: expect.stringContaining('reconciliation stopped') });
+  });
+
+  it('continues as new after the configured number of deploys, keeping its state', async () => {
+    await berth.deployAndWait('v2', 'queue');
+    const historyBefore = (await berth.request('GET', `/v1/projects/${berth.project}/environments/queue`)).body.history;
+    const before = await berth.client.workflow.getHandle(ownerId('queue')).describe();
+    // continueAsNewAfter is 3: three more deploys cross at least one new run.
+    let last;
+    for (const tag of ['v1', 'v2', 'v1']) last = await berth.deployAndWait(tag, 'queue');
+    const after = await berth.client.workflow.getHandle(ownerId('queue')).describe();
+
+    expect(after.runId).not.toBe(before.runId);
+    expect(after.status.name).toBe('RUNNING');
+    const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/queue`);
+    expect(env.body.current).toMatchObject({ release: last!.id, outcome: 'succeeded' });
+    // Nothing recorded before the new run was lost.
+    expect(env.body.history.slice(3)).toEqual(historyBefore);
+    expect(await berth.proxyGet('queue')).toEqual({ status: 200, body: 'v1' });
+  });
+});
+
+/** Polls a condition, bounded in time. */
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,82 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import pino from 'pino';
+import { createNotifyActivities } from '../../src/activities/notify-activities';
+import type { DeployEvent } from '../../src/workflows/types';
+
+/** A receiver that checks the signature the way a team's own endpoint would: HMAC over the raw bytes. */
+function receiver(secret?: string) {
+  const received: Array<{ path: string; body: string; json: any; signatureValid?: boolean; headers: Record<string, unknown> }> = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      let signatureValid: boolean | undefined;
+      if (secret) {
+        const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
+        const presented = Buffer.from(String(req.headers['x-berth-signature'] ?? ''));
+        signatureValid = presented.length === expected.length && timingSafeEqual(presented, expected);
+      }
+      received.push({ path: req.url ?? '', body: raw.toString('utf8'), json: JSON.parse(raw.toString('utf8')), signatureValid, headers: req.headers });
+      res.statusCode = signatureValid === false ? 401 : 200;
+      res.end('ok');
+    });
+  });
+  return {
+    received,
+    url: async (path: string) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as { port: number }).port}${path}`;
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const event: DeployEvent = {
+  event: 'succeeded',
+  kind: 'deploy',
+  deploymentId: 'web-staging-abc123',
+  project: 'web',
+  environment: 'staging',
+  image: '127.0.0.1:5000/fixture/web:v2',
+  digest: 'sha256:abc',
+  status: 'succeeded',
+  at: '2025-01-02T03:04:05.000Z',
+};
+
+describe('notify', () => {
+  const signed = receiver('the-shared-secret');
+  const slack = receiver();
+  afterAll(async () => {
+    await signed.stop();
+    await slack.stop();
+  });
+
+  it('signs webhook bodies with HMAC-SHA256 and posts Slack receivers { text, blocks }', async () => {
+    const receivers = [
+      { type: 'webhook' as const, url: await signed.url('/hook'), secret: 'env:HOOK_SECRET' },
+      // A Slack URL is a credential, so it may be a secret reference too.
+      { type: 'slack' as const, url: 'env:SLACK_WEBHOOK_URL' },
+    ];
+    const env = { HOOK_SECRET: 'the-shared-secret', SLACK_WEBHOOK_URL: await slack.url('/services/T0/B0/xyz') };
+    const activities = createNotifyActivities({ receivers, env, log: pino({ level: 'silent' }) });
+
+    await activities.notify(event);
+
+    expect(signed.received).toEqual([expect.objectContaining({ path: '/hook', signatureValid: true, json: event })]);
+    expect(signed.received[0].headers['content-type']).toBe('application/json');
+    expect(slack.received).toHaveLength(1);
+    expect(slack.received[0].path).toBe('/services/T0/B0/xyz');
+    expect(Object.keys(slack.received[0].json).sort()).toEqual(['blocks', 'text']);
+    expect(slack.received[0].json.text).toBe(':white_check_mark: Deploy of web:v2 to staging succeeded');
+    expect(slack.received[0].json.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ':white_check_mark: *Deploy of web:v2 to staging succeeded*' } });
+    expect(slack.received[0].headers['x-berth-signature']).toBeUndefined();
+  });
+
+  it('fails (so Temporal retries) when a receiver refuses the signature', async () => {
+    const receivers = [{ type: 'webhook' as const, url: await receiver('another-secret').url('/hook'), secret: 'env:HOOK_SECRET' }];
+    const activities = createNotifyActivities({ receivers, env: { HOOK_SECRET: 'the-shared-secret' }, log: pino({ level: 'silent' }) });
+    await expect(activities.notify(event)).rejects.toThrow(/notification not delivered: webhook 127\.0\.0\.1:\d+ answered HTTP 401/);
+  });
+});
