@@ -54,3 +54,14 @@ if [[ "$mode" == test ]]; then
   command -v go >/dev/null || { say "Go (>= 1.22) is needed to build the dbapp test fixture; install it and rerun" && exit 1; }
   (cd "$repo/test/fixtures/dbapp" && go mod download >&2)
 fi
+
+# The committed berth.yaml refers to API tokens in .berth/; make them once, readable by us only.
+if [[ "$mode" == runtime ]]; then
+  mkdir -p "$repo/.berth"
+  for name in token-ci token-ops; do
+    if [[ ! -s "$repo/.berth/$name" ]]; then
+      (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$repo/.berth/$name")
+      say "created API token .berth/$name"
+    fi
+  done
+fi

@@ -1,9 +1,9 @@
-import { CancellationScope, setCurrentDetails, sleep } from '@temporalio/workflow';
+import { setCurrentDetails, sleep } from '@temporalio/workflow';
 import { ApprovalGate, howToApprove } from './approval-gate';
 import { schemaStayedForward } from './migration-types';
 import { ReleaseRun } from './release-run';
 import { msUntilWindowOpens } from './workflow-activities';
-import type { DeployRecord, DeploySpec, DeployStatus, PulledImage } from './types';
+import type { DeployRecord, DeploySpec, PulledImage } from './types';
 
 /**
  * One deploy: pull, start the candidate beside the current release, wait until
@@ -15,10 +15,7 @@ export async function deployWorkflow(spec: DeploySpec): Promise<DeployRecord> {
   const run = new ReleaseRun(spec, 'deploy', spec.deploymentId);
   const gate = new ApprovalGate(run.record);
   const { acts, steps, saga } = run;
-  // Not awaited: a slow receiver must not hold the deploy back.
-  const started = run.announce('started').catch(() => undefined);
-  let outcome: DeployStatus = 'succeeded';
-  try {
+  return run.execute(async () => {
     const image = await steps.run('pull', () => acts.pull(`pull ${spec.image}`).pullImage(spec));
     run.pinned(image.digest);
     saga.register('remove the pulled image', () => acts.undo(`remove pulled image ${spec.image}`).removePulledImage(spec, image));
@@ -40,12 +37,6 @@ export async function deployWorkflow(spec: DeploySpec): Promise<DeployRecord> {
     saga.register('remove the candidate container', () => acts.undo(`remove candidate berth-${spec.deploymentId}`).removeCandidate(spec));
     const candidate = await steps.run('start', () => acts.quick(`start candidate berth-${spec.deploymentId} from ${image.pinnedRef}`).startCandidate(spec, image));
     await run.serve(candidate, previousUpstream);
-  } catch (error) {
-    outcome = await CancellationScope.nonCancellable(() => run.fail(error));
-  }
-  return CancellationScope.nonCancellable(async () => {
-    await started;
-    return run.finish(outcome);
   });
 }
 

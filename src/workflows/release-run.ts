@@ -48,6 +48,25 @@ export class ReleaseRun {
     upsertMemo({ digest });
   }
 
+  /**
+   * Runs the body as one saga: announces the start, compensates on failure or
+   * cancel (shielded from cancellation), and finishes with the outcome.
+   */
+  async execute(body: () => Promise<void>): Promise<DeployRecord> {
+    // Not awaited here: a slow receiver must not hold the deploy back.
+    const started = this.announce('started').catch(() => undefined);
+    let outcome: DeployStatus = 'succeeded';
+    try {
+      await body();
+    } catch (error) {
+      outcome = await CancellationScope.nonCancellable(() => this.fail(error));
+    }
+    return CancellationScope.nonCancellable(async () => {
+      await started;
+      return this.finish(outcome);
+    });
+  }
+
   /** Health gate, switch, verify through the proxy, drain, retire the others. */
   async serve(candidate: Candidate, previousUpstream: string | undefined): Promise<void> {
     const { spec, acts, steps } = this;

@@ -1,6 +1,5 @@
-import { CancellationScope } from '@temporalio/workflow';
 import { ReleaseRun } from './release-run';
-import type { Candidate, DeployRecord, DeployStatus, RollbackSpec } from './types';
+import type { Candidate, DeployRecord, RollbackSpec } from './types';
 
 /**
  * Rollback as a re-point: start the retained container of the target release
@@ -12,9 +11,7 @@ export async function rollbackWorkflow(spec: RollbackSpec): Promise<DeployRecord
   const { acts, steps, saga } = run;
   // The target is pinned by digest from the start; the record says which.
   run.pinned(spec.image.slice(spec.image.indexOf('@') + 1));
-  const started = run.announce('started').catch(() => undefined);
-  let outcome: DeployStatus = 'succeeded';
-  try {
+  return run.execute(async () => {
     const previousUpstream = await acts.quick(`read the route of ${spec.hostname}`).readRoute(spec);
     const candidate = await steps.run('prepare', async (): Promise<Candidate> => {
       const retained = await acts.quick(`start retained release ${spec.targetRelease}`).startRetained(spec, spec.targetRelease);
@@ -30,11 +27,5 @@ export async function rollbackWorkflow(spec: RollbackSpec): Promise<DeployRecord
       return acts.quick(`recreate release from ${image.pinnedRef}`).startCandidate(spec, image);
     });
     await run.serve(candidate, previousUpstream);
-  } catch (error) {
-    outcome = await CancellationScope.nonCancellable(() => run.fail(error));
-  }
-  return CancellationScope.nonCancellable(async () => {
-    await started;
-    return run.finish(outcome);
   });
 }

@@ -72,7 +72,7 @@ describe('the HTTP API', () => {
     const response = await berth.request('POST', '/v1/deployments', { project: 'api', environment: 'staging', image: berth.image('v2'), commit: 'abc1234' }, tokens.ci);
 
     expect(response.status).toBe(202);
-    expect(response.body).toEqual({ id: expect.stringMatching(/^api-staging-/), status: 'queued' });
+    expect(response.body).toEqual({ id: expect.stringMatching(/^api-staging-/), status: 'queued', position: 1 });
     const record = await berth.waitForEnd(response.body.id);
     expect(record).toMatchObject({
       id: response.body.id,

@@ -6,11 +6,8 @@ describe('cancelling a deploy', () => {
   let current: string;
 
   beforeAll(async () => {
-    await berth.start();
-    const record = await berth.deployAndWait('v1');
-    expect(record.status).toBe('succeeded');
-    current = record.id;
-  }, 120_000);
+    current = await berth.startServing('v1');
+  });
   afterAll(() => berth.stop());
   afterEach(() => berth.faults.clear());
 

@@ -6,10 +6,7 @@ describe('a deploy that fails leaves the current release serving', () => {
   let current: string;
 
   beforeAll(async () => {
-    await berth.start();
-    const record = await berth.deployAndWait('v1');
-    expect(record.status).toBe('succeeded');
-    current = record.id;
+    current = await berth.startServing('v1');
   });
   afterAll(() => berth.stop());
 

@@ -10,10 +10,7 @@ describe('fault injection at every step', () => {
   let current: string;
 
   beforeAll(async () => {
-    await berth.start();
-    const record = await berth.deployAndWait('v1');
-    expect(record.status).toBe('succeeded');
-    current = record.id;
+    current = await berth.startServing('v1');
   });
   afterAll(() => berth.stop());
   afterEach(() => berth.faults.clear());

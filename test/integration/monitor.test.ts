@@ -9,10 +9,7 @@ describe('verify after the switch', () => {
   let current: string;
 
   beforeAll(async () => {
-    await berth.start();
-    const record = await berth.deployAndWait('v1');
-    expect(record.status).toBe('succeeded');
-    current = record.id;
+    current = await berth.startServing('v1');
   });
   afterAll(() => berth.stop());
 

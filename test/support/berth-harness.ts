@@ -174,6 +174,14 @@ export class Harness {
     }
   }
 
+  /** Starts Berth and deploys `tag`, so a test begins with a release serving; returns its id. */
+  async startServing(tag: string, environment = 'staging'): Promise<string> {
+    await this.start();
+    const record = await this.deployAndWait(tag, environment);
+    if (record.status !== 'succeeded') throw new Error(`the first deploy ended ${record.status}: ${record.reason}`);
+    return record.id;
+  }
+
   async deployAndWait(tag: string, environment = 'staging'): Promise<DeployRecord> {
     return this.waitForEnd(await this.deploy(tag, environment));
   }

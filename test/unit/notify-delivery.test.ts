@@ -75,8 +75,10 @@ describe('notify', () => {
   });
 
   it('fails (so Temporal retries) when a receiver refuses the signature', async () => {
-    const receivers = [{ type: 'webhook' as const, url: await receiver('another-secret').url('/hook'), secret: 'env:HOOK_SECRET' }];
+    const other = receiver('another-secret');
+    const receivers = [{ type: 'webhook' as const, url: await other.url('/hook'), secret: 'env:HOOK_SECRET' }];
     const activities = createNotifyActivities({ receivers, env: { HOOK_SECRET: 'the-shared-secret' }, log: pino({ level: 'silent' }) });
     await expect(activities.notify(event)).rejects.toThrow(/notification not delivered: webhook 127\.0\.0\.1:\d+ answered HTTP 401/);
+    await other.stop();
   });
 });
