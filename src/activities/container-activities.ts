@@ -51,6 +51,7 @@ export function createContainerActivities(deps: HostDeps) {
 
     /** Removes this deploy's candidate, running or stopped; safe when there is none. */
     async removeCandidate(spec: DeploySpec): Promise<void> {
+      await deps.faults.before('remove-candidate');
       await deps.containers.remove(containerName(spec.deploymentId));
       logFor(spec).info({ container: containerName(spec.deploymentId) }, 'candidate removed');
     },

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/activity';
 
 /** Where a test can make a deploy fail; production workers carry no faults. */
-export type FaultPoint = 'pull' | 'start' | 'health' | 'switch' | 'monitor' | 'retire';
+export type FaultPoint = 'pull' | 'start' | 'health' | 'switch' | 'monitor' | 'retire' | 'remove-candidate';
 
 /**
  * `before`: fail before acting. `after`: act, then fail as if the process died

@@ -107,13 +107,13 @@ export class ReleaseRun {
     this.record.reason = cancelled ? `cancelled during ${this.steps.lastCancelled()?.name ?? 'start-up'}` : failedStep?.error ?? failureMessage(error);
     this.record.logTail = logTailOf(this.record.reason);
     for (const line of this.record.logTail?.split('\n').filter(Boolean) ?? []) this.steps.log(failedStep?.name ?? 'compensation', line);
-    const leftToFix = await this.steps
+    let leftToFix: string[] = [];
+    await this.steps
       .run('compensation', async () => {
-        const failed = await this.saga.compensate();
-        if (failed.length > 0) throw ApplicationFailure.nonRetryable(`undo failed: ${failed.join('; ')}`);
-        return failed;
+        leftToFix = await this.saga.compensate();
+        if (leftToFix.length > 0) throw ApplicationFailure.nonRetryable(`undo failed: ${leftToFix.join('; ')}`);
       })
-      .catch((compensationError) => [failureMessage(compensationError)]);
+      .catch(() => undefined);
     if (leftToFix.length > 0) {
       this.record.leftToFix = leftToFix;
       await this.announce('compensation_failed', 'failed');

@@ -44,6 +44,22 @@ describe('fault injection at every step', () => {
     expect(eventKinds).toEqual(['started', status]);
   });
 
+  it('an undo that keeps failing ends failed, names what is left to fix, and raises a critical notification', async () => {
+    berth.faults.set('health', { kind: 'before' });
+    berth.faults.set('remove-candidate', { kind: 'before' });
+    const record = await berth.deployAndWait('v2');
+
+    expect(record.status).toBe('failed');
+    expect(record.steps.find((step) => step.name === 'compensation')).toMatchObject({ status: 'failed' });
+    expect(record.leftToFix).toEqual(['remove the candidate container: injected fault at remove-candidate, before acting']);
+    const alert = berth.receiver.received.find((hook) => hook.json.deploymentId === record.id && hook.json.event === 'compensation_failed');
+    expect(alert?.json).toMatchObject({ leftToFix: record.leftToFix });
+    // Honest about it: the candidate is still there for a person to remove, and v1 still serves.
+    expect((await berth.releases()).map((r) => r.release).sort()).toEqual([current, record.id].sort());
+    expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v1' });
+    await berth.docker.getContainer(`berth-${record.id}`).remove({ force: true });
+  });
+
   it('a failure to retire the old release does not undo a verified one', async () => {
     berth.faults.set('retire', { kind: 'before' });
     const record = await berth.deployAndWait('v2');
