@@ -11,12 +11,9 @@ import { eventsRouter } from './events-router';
 import { errorMiddleware, HttpError } from './http-error';
 import { MetricsSource } from './metrics-source';
 import { metricsRouter } from './metrics-router';
-import { buildOpenApi } from './openapi';
+import { buildOpenApi, packageVersion } from './openapi';
 import { bindRequestBody, requestLog } from './request-log';
 import { routes } from './route-registry';
-
-// The package version names the API version in /openapi.json.
-const { version } = require('../../package.json') as { version: string };
 
 export interface AppDeps {
   config: BerthConfig;
@@ -46,7 +43,7 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
 
-  const openApi = buildOpenApi(routes, version);
+  const openApi = buildOpenApi(routes, packageVersion());
   app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });

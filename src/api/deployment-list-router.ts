@@ -21,6 +21,10 @@ export function deploymentListRouter(config: BerthConfig, client: Client): Route
   const router = Router();
   router.get('/v1/deployments', async (req, res) => {
     const filters = parseBody(deploymentListQuerySchema, { ...(req.query as Record<string, unknown>) });
+    if (!filters.project && Object.keys(config.projects).length === 0) {
+      res.json({ deployments: [], nextPageToken: null });
+      return;
+    }
     const page = await listPage(client, listQuery(config, filters), filters.pageSize, filters.pageToken);
     res.json({ deployments: page.deploys, nextPageToken: page.nextPageToken });
   });

@@ -53,7 +53,9 @@ export class MetricsSource {
     const text = this.collect(now);
     this.cached = { at: now.getTime(), text };
     // A failed scrape is not cached: the next one tries again.
-    text.catch(() => (this.cached = undefined));
+    text.catch(() => {
+      if (this.cached?.text === text) this.cached = undefined;
+    });
     return text;
   }
 
@@ -67,7 +69,9 @@ export class MetricsSource {
         const query = `${deployTypes} AND BerthProject = ${quoted(pair.project)} AND BerthEnvironment = ${quoted(pair.environment)} AND BerthStatus = ${quoted(pair.status)}`;
         return { ...pair, count: (await this.client.workflow.count(query)).count };
       }),
-      listAll(this.client, `${deployTypes} AND BerthProject IN (${projects}) AND ExecutionStatus != "Running" AND CloseTime > ${quoted(since)}`, this.options.finishedLimit ?? 5000),
+      projects === ''
+        ? ([] as DeploySummary[])
+        : listAll(this.client, `${deployTypes} AND BerthProject IN (${projects}) AND ExecutionStatus != "Running" AND CloseTime > ${quoted(since)}`, this.options.finishedLimit ?? 5000),
     ]);
     const deploys = finished
       .filter((d): d is DeploySummary & FinishedSummary => d.kind !== 'pipeline' && !!d.environment && !!d.finishedAt)

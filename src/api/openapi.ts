@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z, type ZodType } from 'zod';
 import { errorCodes } from './http-error';
 import type { RouteSpec } from './route-registry';
@@ -58,6 +60,11 @@ function operation(route: RouteSpec): JsonObject {
     }),
     responses,
   };
+}
+
+/** The package's version names the document's; read at run time, as src/ and dist/ both sit two levels below it. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** OpenAPI 3.1, generated from the route registry and the zod schemas the API validates with. */

@@ -13,6 +13,8 @@ export const deployRequestSchema = z
       .optional(),
     image: z.string().min(1).max(512).optional(),
     commit: z.string().regex(/^[0-9a-fA-F]{7,64}$/, 'should be a commit hash').optional(),
+    /** When the commit was made, for the lead-time metric. */
+    commitTime: z.iso.datetime({ offset: true }).optional(),
     /** A retried call with the same key gets the same deployment; defaults to project/environment/image/commit. */
     idempotencyKey: z.string().min(1).max(200).optional(),
   })

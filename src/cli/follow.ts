@@ -27,6 +27,7 @@ export async function followDeploy(api: BerthApi, id: string, options: FollowOpt
   for (;;) {
     const signal = options.deadline === undefined ? undefined : AbortSignal.timeout(Math.max(1, options.deadline - Date.now()));
     let problem: unknown;
+    const connectedAt = Date.now();
     try {
       const response = await api.events(id, lastEventId, signal);
       for await (const message of readSse(response.body as unknown as AsyncIterable<Uint8Array>)) {
@@ -42,6 +43,8 @@ export async function followDeploy(api: BerthApi, id: string, options: FollowOpt
     }
     if (timedOut()) break;
     if (problem instanceof CliError && problem.exitCode === exitCodes.usage) throw problem;
+    // A long quiet wait (for approval) may be cut by a proxy now and then; that is no failure streak.
+    if (Date.now() - connectedAt > 60_000) failures = 0;
     if (++failures > (options.maxReconnects ?? 5)) {
       throw problem instanceof CliError ? problem : new CliError(exitCodes.failed, `lost the event stream of ${id}: ${(problem as Error).message}`);
     }

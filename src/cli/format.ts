@@ -15,8 +15,10 @@ export function formatEventLine(line: DeployEventLine, tty: boolean): string {
   const time = line.at.slice(11, 19);
   const step = line.step.padEnd(11);
   if (line.type === 'log') return `${time} ${step} | ${line.message}`;
-  // The message repeats the step's name; the column already shows it.
-  const text = line.message.startsWith(`${line.step} `) ? line.message.slice(line.step.length + 1) : line.message;
+  // The message repeats the step's name, which the column shows; a failure's
+  // container log follows as log lines, so only its first line is kept here.
+  const message = line.message.split('\n')[0];
+  const text = message.startsWith(`${line.step} `) ? message.slice(line.step.length + 1) : message;
   return `${time} ${step} ${paint(text, text.split(/[:\s]/)[0], tty)}`;
 }
 

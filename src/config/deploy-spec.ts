@@ -10,6 +10,7 @@ export interface DeployTarget {
   tag?: string;
   image?: string;
   commit?: string;
+  commitTime?: string;
 }
 
 export class UnknownTargetError extends Error {}
@@ -36,6 +37,7 @@ export function buildDeploySpec(
     environment: target.environment,
     image,
     commit: target.commit,
+    ...(target.commitTime !== undefined && { commitTime: target.commitTime }),
     requestedBy: meta.requestedBy,
     approval: environment.approval,
     approvalTimeoutMs: environment.approvalTimeout,

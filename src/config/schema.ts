@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDeployWindow } from './deploy-window';
 import { parseDurationMs } from './duration';
 import { migrationsSchema } from './migrations-schema';
+import { notifyEntrySchema } from './notify-schema';
 import { secretRefPattern } from './secrets';
 
 const duration = z.string().transform((text, ctx) => {
@@ -143,9 +144,7 @@ export const configSchema = z
         historySize: z.number().int().min(1).max(200).default(20),
       })
       .prefault({}),
-    notify: z
-      .array(z.strictObject({ type: z.literal('webhook'), url: z.url(), secret: secretRef.optional() }))
-      .default([]),
+    notify: z.array(notifyEntrySchema).default([]),
     projects: z.record(name, projectSchema),
   })
   .superRefine((config, ctx) => {

@@ -11,6 +11,7 @@ export interface DeployMemo {
   release: string;
   requestedBy: string;
   commit?: string;
+  commitTime?: string;
   /** Upserted by the workflow once the image is pinned. */
   digest?: string;
 }
@@ -23,6 +24,7 @@ export function deployStartOptions(spec: DeploySpec | RollbackSpec, kind: Deploy
   const release = 'targetRelease' in spec ? spec.targetRelease : spec.deploymentId;
   const memo: DeployMemo = { kind, project: spec.project, environment: spec.environment, image: spec.image, release, requestedBy: spec.requestedBy };
   if (spec.commit) memo.commit = spec.commit;
+  if (spec.commitTime) memo.commitTime = spec.commitTime;
   // A rollback is pinned by digest from the start.
   if (spec.image.includes('@')) memo.digest = spec.image.slice(spec.image.indexOf('@') + 1);
   const typedSearchAttributes: SearchAttributePair[] = [

@@ -77,6 +77,8 @@ export interface DeploySpec {
   /** Image reference as requested (`repo:tag` or `repo@sha256:...`). */
   image: string;
   commit?: string;
+  /** When the commit was made; lead time is measured from it. */
+  commitTime?: string;
   requestedBy: string;
   /** `required` environments wait for a person before anything visible changes. */
   approval: 'required' | 'none';

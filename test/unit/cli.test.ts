@@ -35,6 +35,7 @@ describe('formatEventLine', () => {
     expect(formatEventLine(step, false)).toBe('03:04:05 health      failed: answered 500');
     expect(formatEventLine(step, true)).toBe('03:04:05 health      \x1b[31mfailed: answered 500\x1b[0m');
     expect(formatEventLine({ ...step, type: 'log', message: 'listening on 21004' }, false)).toBe('03:04:05 health      | listening on 21004');
+    expect(formatEventLine({ ...step, message: 'health failed: 404\n--- container log (tail) ---\nboom' }, false)).toBe('03:04:05 health      failed: 404');
   });
 });
 

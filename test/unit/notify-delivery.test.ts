@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createNotifyActivities } from '../../src/activities/notify-activities';
+import { notifyEntrySchema } from '../../src/config/notify-schema';
 import type { DeployEvent } from '../../src/workflows/types';
 
 /** A receiver that checks the signature the way a team's own endpoint would: HMAC over the raw bytes. */
@@ -80,5 +81,17 @@ describe('notify', () => {
     const activities = createNotifyActivities({ receivers, env: { HOOK_SECRET: 'the-shared-secret' }, log: pino({ level: 'silent' }) });
     await expect(activities.notify(event)).rejects.toThrow(/notification not delivered: webhook 127\.0\.0\.1:\d+ answered HTTP 401/);
     await other.stop();
+  });
+});
+
+describe('notify configuration', () => {
+  it('takes webhooks with an optional signing secret, and Slack with a URL or a secret reference to one', () => {
+    const ok = (entry: unknown) => notifyEntrySchema.safeParse(entry).success;
+    expect(ok({ type: 'webhook', url: 'http://127.0.0.1:9099/hook', secret: 'env:HOOK_SECRET' })).toBe(true);
+    expect(ok({ type: 'slack', url: 'https://hooks.slack.com/services/T0/B0/xyz' })).toBe(true);
+    expect(ok({ type: 'slack', url: 'file:/run/secrets/slack-url' })).toBe(true);
+    expect(ok({ type: 'slack', url: 'hooks.slack.com' })).toBe(false);
+    expect(ok({ type: 'slack', url: 'https://hooks.slack.com/x', secret: 'env:X' })).toBe(false);
+    expect(ok({ type: 'teams', url: 'https://example.com' })).toBe(false);
   });
 });
