@@ -1,45 +1,8 @@
 import { z } from 'zod';
-import { parseDeployWindow } from './deploy-window';
-import { parseDurationMs } from './duration';
+import { environmentSchema } from './environment-schema';
+import { duration, hostPort, name, portRange, secretRef } from './fields';
 import { migrationsSchema } from './migrations-schema';
 import { notifyEntrySchema } from './notify-schema';
-import { secretRefPattern } from './secrets';
-
-const duration = z.string().transform((text, ctx) => {
-  const ms = parseDurationMs(text);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 200ms, 2s, 5m or 1h` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const secretRef = z
-  .string()
-  .regex(secretRefPattern, 'should be a secret reference: env:NAME or file:/path');
-
-const hostPort = z.string().transform((text, ctx) => {
-  const match = text.match(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/);
-  const port = match ? Number(match[2]) : NaN;
-  if (!match || port < 1 || port > 65535) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" should be host:port` });
-    return z.NEVER;
-  }
-  return { host: match[1].replace(/^\[|\]$/g, ''), port };
-});
-
-const portRange = z.string().transform((text, ctx) => {
-  const match = text.match(/^(\d{1,5})-(\d{1,5})$/);
-  const from = match ? Number(match[1]) : NaN;
-  const to = match ? Number(match[2]) : NaN;
-  if (!match || from < 1024 || to > 65535 || from > to) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" should be a port range like 21000-21999 within 1024-65535` });
-    return z.NEVER;
-  }
-  return { from, to };
-});
-
-const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'should be lowercase letters, digits and dashes');
 
 export const scopeSchema = z.enum(['deploy', 'approve', 'rollback', 'read']);
 
@@ -58,40 +21,6 @@ const healthSchema = z.strictObject({
   /** Keep probing through the proxy this long after the switch; `0s` turns it off. */
   monitor: duration.default(10_000),
   monitorFailures: z.number().int().min(1).max(1000).default(3),
-});
-
-const deployWindow = z.string().transform((text, ctx) => {
-  const parsed = parseDeployWindow(text);
-  if (typeof parsed === 'string') {
-    ctx.addIssue({ code: 'custom', message: parsed });
-    return z.NEVER;
-  }
-  return { text, ...parsed };
-});
-
-const environmentSchema = z.strictObject({
-  host: z.string(),
-  hostname: z.string().regex(/^[A-Za-z0-9.-]+$/, 'should be a DNS name'),
-  approval: z.enum(['required', 'none']).default('none'),
-  approvalTimeout: duration.default(86_400_000),
-  /** Repeat the waiting notification this often; absent: once. */
-  approvalReminder: duration.optional(),
-  /** Only digests that succeeded in this environment of the same project may deploy here. */
-  after: name.optional(),
-  window: deployWindow.optional(),
-  /** Outside the window: wait for it to open, or refuse the request. */
-  outsideWindow: z.enum(['wait', 'refuse']).default('wait'),
-  /** Drift reconciliation between deploys: how often, and how many heals per window before it stops and alerts. */
-  reconcile: z
-    .strictObject({
-      interval: duration.default(30_000),
-      maxHeals: z.number().int().min(1).max(100).default(3),
-      healWindow: duration.default(600_000),
-    })
-    .prefault({}),
-  /** A retried request with the same idempotency key within this window gets the same deployment. */
-  idempotencyWindow: duration.default(600_000),
-  env: z.record(z.string(), z.string()).default({}),
 });
 
 const projectSchema = z.strictObject({

@@ -1,4 +1,10 @@
-import type { MigrationResult, MigrationSpec } from './migration-types';
+import type { ApprovalRecord } from './approval-types';
+import type { MigrationResult } from './migration-types';
+
+export type { ApprovalDecision, ApprovalRecord } from './approval-types';
+export type { DeployEvent } from './event-types';
+export type { PipelineRecord } from './pipeline-types';
+export type { DeploySpec, HealthSpec, RollbackSpec } from './spec-types';
 
 /**
  * Types shared by workflows, activities and the API. Pure data only: this file
@@ -53,56 +59,6 @@ export interface StepRecord {
   error?: string;
 }
 
-/** Health check settings, durations in milliseconds. */
-export interface HealthSpec {
-  path: string;
-  intervalMs: number;
-  timeoutMs: number;
-  retries: number;
-  startPeriodMs: number;
-  /** How long to keep probing through the proxy after the switch; 0 turns it off. */
-  monitorMs: number;
-  /** Failed probes in the monitor window that revert the release. */
-  monitorFailures: number;
-}
-
-/**
- * Everything a deploy needs, fixed when it is requested so that a config edit
- * never changes a running deploy. Secrets appear only as references.
- */
-export interface DeploySpec {
-  deploymentId: string;
-  project: string;
-  environment: string;
-  /** Image reference as requested (`repo:tag` or `repo@sha256:...`). */
-  image: string;
-  commit?: string;
-  /** When the commit was made; lead time is measured from it. */
-  commitTime?: string;
-  requestedBy: string;
-  /** `required` environments wait for a person before anything visible changes. */
-  approval: 'required' | 'none';
-  approvalTimeoutMs: number;
-  approvalReminderMs?: number;
-  /** A weekly window such as `Mon-Fri 09:00-17:00 Europe/Berlin`; absent: any time. */
-  window?: string;
-  /** Where the API answers, for the "how to approve" hint. */
-  apiUrl: string;
-  host: string;
-  hostname: string;
-  network: string;
-  portRange: { from: number; to: number };
-  health: HealthSpec;
-  keep: number;
-  drainMs: number;
-  stopTimeoutMs: number;
-  env: Record<string, string>;
-  /** Environment variable name → secret reference (`env:NAME`, `file:/path`). */
-  secretEnv: Record<string, string>;
-  /** Database migrations run before the candidate starts; the database URL stays a reference. */
-  migrations?: MigrationSpec;
-}
-
 /** A running or stopped release of one environment, as Docker reports it. */
 export interface ReleaseContainer {
   id: string;
@@ -131,22 +87,6 @@ export interface Candidate {
 
 /** What a deploy or rollback changed, for the record and for undo. */
 export type DeployKind = 'deploy' | 'rollback';
-
-export interface ApprovalRecord {
-  status: 'waiting' | 'approved' | 'rejected' | 'expired';
-  requestedAt: string;
-  decidedAt?: string;
-  by?: string;
-  comment?: string;
-  /** `api` when decided through Berth's API, `signal` when sent from the Web UI or CLI. */
-  via?: 'api' | 'signal';
-}
-
-/** What a person sends to decide: the API fills `by` from the token's name. */
-export interface ApprovalDecision {
-  by: string;
-  comment?: string;
-}
 
 export interface DeployRecord {
   id: string;
@@ -179,61 +119,8 @@ export interface DeployRecord {
   events: DeployEventLine[];
 }
 
-/** The event posted to notification receivers. */
-export interface DeployEvent {
-  event:
-    | 'started'
-    | 'awaiting_approval'
-    | 'approval_reminder'
-    | 'succeeded'
-    | 'failed'
-    | 'rolled_back'
-    | 'cancelled'
-    | 'rejected'
-    | 'expired'
-    | 'compensation_failed'
-    | 'drift_healed'
-    | 'drift_alert';
-  kind: DeployKind;
-  deploymentId: string;
-  project: string;
-  environment: string;
-  image: string;
-  digest?: string;
-  status: DeployStatus;
-  reason?: string;
-  failedStep?: StepName;
-  logTail?: string;
-  leftToFix?: string[];
-  commit?: string;
-  /** While awaiting approval: what serves now, and how to approve. */
-  current?: { release: string; image: string; digest: string };
-  howToApprove?: { api: string; temporal: string };
-  at: string;
-}
-
-/** A rollback re-points the environment at a retained release. */
-export interface RollbackSpec extends DeploySpec {
-  /** The release to bring back; its container is restarted, or recreated from `image` (pinned by digest). */
-  targetRelease: string;
-}
-
 export interface PulledImageInfo extends PulledImage {
   /** False when this pull brought the image to the host, so undo may remove it. */
   presentBefore: boolean;
 }
 
-/** Staged promotion of one digest through several environments. */
-export interface PipelineRecord {
-  id: string;
-  kind: 'pipeline';
-  project: string;
-  requestedBy: string;
-  image: string;
-  digest?: string;
-  status: DeployStatus;
-  reason?: string;
-  createdAt: string;
-  finishedAt?: string;
-  stages: Array<{ environment: string; deploymentId: string; status: DeployStatus }>;
-}

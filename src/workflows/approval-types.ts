@@ -1,0 +1,16 @@
+/** A person's decision on a deploy, as recorded. Pure data. */
+export interface ApprovalRecord {
+  status: 'waiting' | 'approved' | 'rejected' | 'expired';
+  requestedAt: string;
+  decidedAt?: string;
+  by?: string;
+  comment?: string;
+  /** `api` when decided through Berth's API, `signal` when sent from the Web UI or CLI. */
+  via?: 'api' | 'signal';
+}
+
+/** What a person sends to decide: the API fills `by` from the token's name. */
+export interface ApprovalDecision {
+  by: string;
+  comment?: string;
+}

@@ -1,0 +1,57 @@
+import type { MigrationSpec } from './migration-types';
+
+/** Health check settings, durations in milliseconds. */
+export interface HealthSpec {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  startPeriodMs: number;
+  /** How long to keep probing through the proxy after the switch; 0 turns it off. */
+  monitorMs: number;
+  /** Failed probes in the monitor window that revert the release. */
+  monitorFailures: number;
+}
+
+/**
+ * Everything a deploy needs, fixed when it is requested so that a config edit
+ * never changes a running deploy. Secrets appear only as references.
+ */
+export interface DeploySpec {
+  deploymentId: string;
+  project: string;
+  environment: string;
+  /** Image reference as requested (`repo:tag` or `repo@sha256:...`). */
+  image: string;
+  commit?: string;
+  /** When the commit was made; lead time is measured from it. */
+  commitTime?: string;
+  requestedBy: string;
+  /** `required` environments wait for a person before anything visible changes. */
+  approval: 'required' | 'none';
+  approvalTimeoutMs: number;
+  approvalReminderMs?: number;
+  /** A weekly window such as `Mon-Fri 09:00-17:00 Europe/Berlin`; absent: any time. */
+  window?: string;
+  /** Where the API answers, for the "how to approve" hint. */
+  apiUrl: string;
+  host: string;
+  hostname: string;
+  network: string;
+  portRange: { from: number; to: number };
+  health: HealthSpec;
+  keep: number;
+  drainMs: number;
+  stopTimeoutMs: number;
+  env: Record<string, string>;
+  /** Environment variable name → secret reference (`env:NAME`, `file:/path`). */
+  secretEnv: Record<string, string>;
+  /** Database migrations run before the candidate starts; the database URL stays a reference. */
+  migrations?: MigrationSpec;
+}
+
+/** A rollback re-points the environment at a retained release. */
+export interface RollbackSpec extends DeploySpec {
+  /** The release to bring back; its container is restarted, or recreated from `image` (pinned by digest). */
+  targetRelease: string;
+}
