@@ -8,6 +8,7 @@ import type Dockerode from 'dockerode';
 import { berthCacheDir } from '../../src/embedded/cache-dir';
 import { createLogger, type Logger } from '../../src/logger';
 import { busyboxPath } from './fixture-rootfs';
+import { hashLabel, registryHash } from './registry-hash';
 
 const run = promisify(execFile);
 
@@ -24,7 +25,6 @@ export type DbappTag = (typeof dbappTags)[number];
 export const dbappDir = path.resolve(__dirname, '..', 'fixtures', 'dbapp');
 /** Bump when the way the image is assembled changes (not its files: those are hashed). */
 const recipeVersion = 'fixture-dbapp/1';
-const hashLabel = 'fixture.hash';
 
 interface Variant {
   env: Record<string, string>;
@@ -85,17 +85,6 @@ export function dbappHash(): string {
   return hash.update('\0busybox\0').update(fs.readFileSync(busyboxPath)).digest('hex');
 }
 
-async function registryHash(registry: string, tag: DbappTag): Promise<string | undefined> {
-  const base = `http://${registry}/v2/${dbappRepository}`;
-  const manifest = await fetch(`${base}/manifests/${tag}`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
-  if (!manifest.ok) return undefined;
-  const { config } = (await manifest.json()) as { config?: { digest?: string } };
-  if (!config?.digest) return undefined;
-  const blob = await fetch(`${base}/blobs/${config.digest}`);
-  if (!blob.ok) return undefined;
-  const image = (await blob.json()) as { config?: { Labels?: Record<string, string> } };
-  return image.config?.Labels?.[hashLabel];
-}
 
 /** busybox (for /bin/sh), the app and its migrate script in /app, the variant's SQL files in /app/migrations. */
 async function buildRootfsTar(binary: string, variant: Variant, outFile: string): Promise<void> {
@@ -132,7 +121,7 @@ export async function ensureDbappImages(options: { registry: string; docker: Doc
   const { registry, docker } = options;
   const logger = (options.logger ?? createLogger()).child({ component: 'fixture-images' });
   const hash = dbappHash();
-  const present = await Promise.all(dbappTags.map((tag) => registryHash(registry, tag)));
+  const present = await Promise.all(dbappTags.map((tag) => registryHash(registry, tag, dbappRepository)));
   const stale = dbappTags.filter((_, index) => present[index] !== hash);
   if (stale.length === 0) {
     logger.info({ registry, repository: dbappRepository, hash: hash.slice(0, 12) }, 'dbapp fixture images up to date');

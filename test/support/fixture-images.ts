@@ -5,6 +5,7 @@ import type Dockerode from 'dockerode';
 import { createLogger, type Logger } from '../../src/logger';
 import { ensureDbappImages, type DbappTag } from './dbapp-images';
 import { buildRootfsTar, fixtureDir, fixtureHash } from './fixture-rootfs';
+import { hashLabel, registryHash } from './registry-hash';
 
 /** Repository of the fixture web app inside the test registry. */
 export const fixtureRepository = 'fixture/web';
@@ -12,25 +13,12 @@ export const fixtureRepository = 'fixture/web';
 export const fixtureTags = ['v1', 'v2', 'unhealthy', 'crash', 'slow', 'flaky'] as const;
 export type FixtureTag = (typeof fixtureTags)[number];
 
-const hashLabel = 'fixture.hash';
 
 /** Full reference of a fixture image, e.g. 127.0.0.1:5000/fixture/web:v1. */
 export function fixtureImage(registry: string, tag: FixtureTag): string {
   return `${registry}/${fixtureRepository}:${tag}`;
 }
 
-/** The fixture.hash label of a tag as the registry holds it, or undefined when absent. */
-async function registryHash(registry: string, tag: FixtureTag): Promise<string | undefined> {
-  const base = `http://${registry}/v2/${fixtureRepository}`;
-  const manifest = await fetch(`${base}/manifests/${tag}`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
-  if (!manifest.ok) return undefined;
-  const { config } = (await manifest.json()) as { config?: { digest?: string } };
-  if (!config?.digest) return undefined;
-  const blob = await fetch(`${base}/blobs/${config.digest}`);
-  if (!blob.ok) return undefined;
-  const image = (await blob.json()) as { config?: { Labels?: Record<string, string> } };
-  return image.config?.Labels?.[hashLabel];
-}
 
 /** Reads a Docker progress stream to its end; an `error` entry fails it. */
 function drain(docker: Dockerode, stream: NodeJS.ReadableStream, what: string): Promise<void> {
@@ -62,7 +50,7 @@ async function ensureWebImages(options: { registry: string; docker: Dockerode; l
   const { registry, docker } = options;
   const logger = (options.logger ?? createLogger()).child({ component: 'fixture-images' });
   const hash = fixtureHash();
-  const present = await Promise.all(fixtureTags.map((tag) => registryHash(registry, tag)));
+  const present = await Promise.all(fixtureTags.map((tag) => registryHash(registry, tag, fixtureRepository)));
   const stale = fixtureTags.filter((_, index) => present[index] !== hash);
   if (stale.length === 0) {
     logger.info({ registry, hash: hash.slice(0, 12) }, 'fixture images up to date');

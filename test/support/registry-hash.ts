@@ -1,0 +1,15 @@
+/** Fixture images carry this label: a hash of what went into them, so unchanged images are not rebuilt. */
+export const hashLabel = 'fixture.hash';
+
+/** The fixture.hash label of a tag as the registry holds it, or undefined when absent. */
+export async function registryHash(registry: string, tag: string, repository: string): Promise<string | undefined> {
+  const base = `http://${registry}/v2/${repository}`;
+  const manifest = await fetch(`${base}/manifests/${tag}`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+  if (!manifest.ok) return undefined;
+  const { config } = (await manifest.json()) as { config?: { digest?: string } };
+  if (!config?.digest) return undefined;
+  const blob = await fetch(`${base}/blobs/${config.digest}`);
+  if (!blob.ok) return undefined;
+  const image = (await blob.json()) as { config?: { Labels?: Record<string, string> } };
+  return image.config?.Labels?.[hashLabel];
+}
