@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import { adminRequest, type AdminResponse } from './admin-http';
 import { buildRoute, buildServer, routeId, upstreamOf, type RouteTarget } from './caddy-routes';
 
 export class CaddyError extends Error {}
@@ -70,29 +71,22 @@ export class CaddyClient {
     }
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+  private async request(method: string, path: string, body?: unknown): Promise<AdminResponse> {
     const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
     try {
-      return await fetch(new URL(path, this.options.adminUrl), {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      return await adminRequest(new URL(path, this.options.adminUrl), method, body === undefined ? undefined : JSON.stringify(body), timeoutMs);
     } catch (error) {
-      throw new CaddyError(`Caddy admin API at ${this.options.adminUrl} did not answer ${method} ${path} within ${timeoutMs}ms: ${(error as Error).message}`);
+      throw new CaddyError(`Caddy admin API at ${this.options.adminUrl} failed ${method} ${path}: ${(error as Error).message}`);
     }
   }
 
-  private async json(response: Response): Promise<unknown> {
-    const text = await response.text();
+  private async json(response: AdminResponse): Promise<unknown> {
     if (!response.ok) return null;
-    return text ? JSON.parse(text) : null;
+    return response.text ? JSON.parse(response.text) : null;
   }
 
-  private async expectOk(response: Response, what: string): Promise<void> {
+  private async expectOk(response: AdminResponse, what: string): Promise<void> {
     if (response.ok) return;
-    const text = await response.text().catch(() => '');
-    throw new CaddyError(`Caddy refused ${what}: HTTP ${response.status} ${text.trim()}`);
+    throw new CaddyError(`Caddy refused ${what}: HTTP ${response.status} ${response.text.trim()}`);
   }
 }
