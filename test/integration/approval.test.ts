@@ -7,7 +7,9 @@ describe('approval for production', () => {
     environments: {
       staging: {},
       production: { approval: 'required', after: 'staging', approvalTimeout: '2m' },
-      hotfix: { approval: 'required', approvalTimeout: '2s' },
+      hotfix: { approval: 'required', approvalTimeout: '2s', approvalReminder: '700ms' },
+      // A window that is closed today, whatever day the tests run.
+      frozen: { window: `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][(new Date().getUTCDay() + 3) % 7]} 00:00-23:59 UTC`, outsideWindow: 'refuse' },
     },
   });
 
@@ -115,7 +117,18 @@ describe('approval for production', () => {
     expect(record.status).toBe('expired');
     expect(record.approval).toMatchObject({ status: 'expired' });
     expect(await berth.releases('hotfix')).toEqual([]);
-    expect(berth.receiver.eventsFor(id)).toEqual(['started', 'awaiting_approval', 'expired']);
+    const events = berth.receiver.eventsFor(id);
+    expect(events[0]).toBe('started');
+    expect(events.slice(-1)).toEqual(['expired']);
+    // Reminders every 700 ms while it waited 2 s.
+    expect(events.filter((event) => event === 'approval_reminder').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a deploy outside the window when the environment says so', async () => {
+    const response = await berth.request('POST', '/v1/deployments', { project: berth.project, environment: 'frozen', tag: 'v1' }, tokens.ci);
+    expect(response.status).toBe(409);
+    expect(response.body.error.message).toMatch(/^approval\/frozen deploys only within ".+ 00:00-23:59 UTC"; nothing was started$/);
+    expect(await berth.releases('frozen')).toEqual([]);
   });
 
   it('refuses a production deploy of what never succeeded in staging', async () => {
