@@ -47,7 +47,7 @@ export interface OwnerState {
   /** The release that should serve, with the spec that made it (for recreating it). */
   desired?: { summary: ReleaseSummary; spec: DeploySpec; upstream?: string };
   history: ReleaseSummary[];
-  superseded: Array<{ deploymentId: string; by: string }>;
+  superseded: Array<{ deploymentId: string; by: string; image: string; requestedBy: string; enqueuedAt: number }>;
   idempotency: Array<{ key: string; deploymentId: string; at: number }>;
   paused: boolean;
   pausedReason?: string;
@@ -76,7 +76,10 @@ export function enqueue(state: OwnerState, request: QueuedRequest): number {
 export function takeNewest(state: OwnerState): QueuedRequest | undefined {
   const newest = state.queue.pop();
   if (!newest) return undefined;
-  for (const older of state.queue) state.superseded.push({ deploymentId: older.spec.deploymentId, by: newest.spec.deploymentId });
+  for (const older of state.queue) {
+    const { deploymentId, image, requestedBy } = older.spec;
+    state.superseded.push({ deploymentId, by: newest.spec.deploymentId, image, requestedBy, enqueuedAt: older.enqueuedAt });
+  }
   state.superseded = state.superseded.slice(-200);
   state.queue = [];
   return newest;

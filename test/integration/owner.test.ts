@@ -45,7 +45,7 @@ describe('the environment owner', () => {
     const records = await Promise.all(ids.map((id) => berth.waitForEnd(id)));
 
     expect(records.map((r) => r.status)).toEqual(['succeeded', 'superseded', 'superseded', 'superseded', 'succeeded']);
-    for (const record of records.slice(1, 4)) expect(record).toMatchObject({ supersededBy: ids[4], reason: `superseded by ${ids[4]}` });
+    for (const record of records.slice(1, 4)) expect(record).toMatchObject({ supersededBy: ids[4], reason: `superseded by ${ids[4]}`, requestedBy: 'ci', image: expect.stringContaining('fixture/web:') });
     expect(await berth.proxyGet('queue')).toEqual({ status: 200, body: 'v2' });
   });
 

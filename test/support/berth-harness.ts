@@ -29,6 +29,8 @@ export interface HarnessOptions {
   environments?: Record<string, Record<string, unknown>>;
   /** Extra top-level config sections (registries, ...). */
   config?: Record<string, unknown>;
+  /** False: no workers in this process (a test runs them as separate processes). */
+  workers?: boolean;
 }
 
 /** Berth's worker and API in this process, wired to the shared test world. */
@@ -39,6 +41,8 @@ export class Harness {
   /** Flip per test to make a step fail; cleared by `cleanup()`. */
   readonly faults = new Faults();
   config!: BerthConfig;
+  /** The configuration as a berth.yaml would hold it (JSON is YAML). */
+  rawConfig!: Record<string, unknown>;
   client!: Client;
   apiUrl!: string;
   private workers: Worker[] = [];
@@ -72,7 +76,7 @@ export class Harness {
     process.env.BERTH_TEST_TOKEN_READER = tokens.reader;
     const hook = await this.receiver.start();
     const environments = this.options.environments ?? { staging: {} };
-    this.config = parseConfig({
+    this.rawConfig = {
       temporal: { address: this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}` },
       api: {
         listen: '127.0.0.1:1',
@@ -98,7 +102,8 @@ export class Harness {
           ),
         },
       },
-    });
+    };
+    this.config = parseConfig(this.rawConfig);
     const temporal = this.config.temporal!;
     const log = pino({ level: 'info' }, pino.destination({ dest: `${__dirname}/../../.berth/test/berth-${this.project}.log`, mkdir: true, sync: true }));
     const workerConnection = await NativeConnection.connect({ address: temporal.address });
@@ -106,7 +111,7 @@ export class Harness {
     this.connections.push(workerConnection, clientConnection);
     this.log = log;
     this.workerConnection = workerConnection;
-    await this.startWorkers();
+    if (this.options.workers !== false) await this.startWorkers();
     this.client = new Client({ connection: clientConnection, namespace: temporal.namespace });
     const app = createApp({
       config: this.config,
