@@ -72,7 +72,12 @@ export function enqueue(state: OwnerState, request: QueuedRequest): number {
   return state.queue.length;
 }
 
-/** Coalescing: only the newest request runs; the ones before it are superseded by it. */
+/** A request that found the environment idle runs at once; later ones wait behind it. */
+export function takeOldest(state: OwnerState): QueuedRequest | undefined {
+  return state.queue.shift();
+}
+
+/** Coalescing after a deploy: only the newest request runs; the ones before it are superseded by it. */
 export function takeNewest(state: OwnerState): QueuedRequest | undefined {
   const newest = state.queue.pop();
   if (!newest) return undefined;

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import { deployStartOptions } from './deploy-options';
 import { deployWorkflow } from './deploy-workflow';
-import { enqueue, findDuplicate, initialState, remember, takeNewest, type OwnerSettings, type OwnerState, type QueuedRequest } from './environment-state';
+import { enqueue, findDuplicate, initialState, remember, takeNewest, takeOldest, type OwnerSettings, type OwnerState, type QueuedRequest } from './environment-state';
 import { reconcileOnce } from './reconcile';
 import { rollbackWorkflow } from './rollback-workflow';
 import type { DeployKind, DeployRecord, DeploySpec, RollbackSpec } from './types';
@@ -70,12 +70,16 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
     return { deploymentId: request.spec.deploymentId, status: 'queued', position: enqueue(owner, queued), duplicate: false };
   });
 
+  // Requests that queued behind a running deploy coalesce when it ends; one that found the environment idle runs at once.
+  let deployJustEnded = false;
   for (;;) {
     const due = await condition(() => owner.queue.length > 0, owner.settings.reconcileIntervalMs).then((queued) => !queued);
-    const next = takeNewest(owner);
+    const next = deployJustEnded ? takeNewest(owner) : takeOldest(owner);
+    deployJustEnded = false;
     await tellSuperseded(owner, replyTo);
     if (next) {
       await runDeploy(owner, next, replyTo);
+      deployJustEnded = owner.queue.length > 0;
     } else if (due && !owner.paused && owner.desired) {
       await reconcileOnce(owner);
     }
