@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { containerPort } from '../docker/container-spec';
 import { UnhealthyError } from '../errors';
 import type { Candidate, DeploySpec } from '../workflows/types';
 import { classify } from './failures';
@@ -10,7 +11,7 @@ export async function healthUrl(deps: HostDeps, spec: DeploySpec, candidate: Can
   if (candidate.port !== undefined) return `http://127.0.0.1:${candidate.port}${spec.health.path}`;
   const info = await deps.docker.getContainer(candidate.containerId).inspect();
   const address = info.NetworkSettings.Networks[spec.network]?.IPAddress;
-  return `http://${address}:8080${spec.health.path}`;
+  return `http://${address}:${containerPort}${spec.health.path}`;
 }
 
 export function createHealthActivities(deps: HostDeps) {

@@ -6,6 +6,7 @@ import type { ReleaseSummary } from '../workflows/environment-state';
 import type { DeploySpec, ReleaseContainer } from '../workflows/types';
 import { usedPorts } from './container-activities';
 import type { HostDeps } from './host-deps';
+import { healthUrl } from './health-activities';
 import { probe } from './http-probe';
 
 export interface ReconcileResult {
@@ -16,10 +17,10 @@ export interface ReconcileResult {
 
 export function createReconcileActivities(deps: HostDeps) {
   /** A few probes, so one slow answer is not called drift. */
-  async function healthy(spec: DeploySpec, port: number | undefined): Promise<boolean> {
-    if (port === undefined) return true;
+  async function healthy(spec: DeploySpec, container: ReleaseContainer): Promise<boolean> {
+    const url = await healthUrl(deps, spec, { containerId: container.id, containerName: container.name, port: container.port, upstream: '' });
     for (let attempt = 0; attempt < 3; attempt++) {
-      if ((await probe({ url: `http://127.0.0.1:${port}${spec.health.path}`, timeoutMs: spec.health.timeoutMs })) === undefined) return true;
+      if ((await probe({ url, timeoutMs: spec.health.timeoutMs })) === undefined) return true;
       await Context.current().sleep(spec.health.intervalMs);
     }
     return false;
@@ -63,9 +64,9 @@ export function createReconcileActivities(deps: HostDeps) {
         });
         healed.push(`started ${current.name}`);
       }
-      if (!(await healthy(spec, current.port))) {
+      if (!(await healthy(spec, current))) {
         await deps.docker.getContainer(current.id).restart({ t: Math.ceil(spec.stopTimeoutMs / 1000) });
-        if (await healthy(spec, current.port)) healed.push(`restarted unhealthy ${current.name}`);
+        if (await healthy(spec, current)) healed.push(`restarted unhealthy ${current.name}`);
         else problems.push(`${current.name} is unhealthy even after a restart`);
       }
       const target = upstreamFor(spec, current.name, current.port);
