@@ -1,23 +1,13 @@
-import net from 'node:net';
 import { Connection } from '@temporalio/client';
 import Dockerode from 'dockerode';
 import { fixtureImage, fixtureRepository, fixtureTags } from '../support/fixture-images';
 import { berthSearchAttributes, readWorld } from '../support/world';
+import { freeLoopbackPort } from '../support/free-port';
 
 const world = readWorld();
 const docker = new Dockerode({ socketPath: world.dockerSocket });
 const created: Dockerode.Container[] = [];
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function pull(image: string): Promise<void> {
   const stream = await docker.pull(image);

@@ -8,7 +8,7 @@ import type Dockerode from 'dockerode';
 import { berthCacheDir } from '../../src/embedded/cache-dir';
 import { createLogger, type Logger } from '../../src/logger';
 import { busyboxPath } from './fixture-rootfs';
-import { hashLabel, registryHash } from './registry-hash';
+import { drain, hashLabel, registryHash } from './fixture-build';
 
 const run = promisify(execFile);
 
@@ -106,15 +106,6 @@ async function buildRootfsTar(binary: string, variant: Variant, outFile: string)
   }
 }
 
-function drain(docker: Dockerode, stream: NodeJS.ReadableStream, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
-      const failed = error?.message ?? output.find((entry) => entry.error)?.error;
-      if (failed) reject(new Error(`${what}: ${failed}`));
-      else resolve();
-    });
-  });
-}
 
 /** Makes sure the registry holds every dbapp tag built from the current files; matching tags are left alone. */
 export async function ensureDbappImages(options: { registry: string; docker: Dockerode; logger?: Logger }): Promise<{ built: DbappTag[] }> {

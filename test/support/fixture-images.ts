@@ -5,7 +5,7 @@ import type Dockerode from 'dockerode';
 import { createLogger, type Logger } from '../../src/logger';
 import { ensureDbappImages, type DbappTag } from './dbapp-images';
 import { buildRootfsTar, fixtureDir, fixtureHash } from './fixture-rootfs';
-import { hashLabel, registryHash } from './registry-hash';
+import { drain, hashLabel, registryHash } from './fixture-build';
 
 /** Repository of the fixture web app inside the test registry. */
 export const fixtureRepository = 'fixture/web';
@@ -20,16 +20,6 @@ export function fixtureImage(registry: string, tag: FixtureTag): string {
 }
 
 
-/** Reads a Docker progress stream to its end; an `error` entry fails it. */
-function drain(docker: Dockerode, stream: NodeJS.ReadableStream, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
-      const failed = error?.message ?? output.find((entry) => entry.error)?.error;
-      if (failed) reject(new Error(`${what}: ${failed}`));
-      else resolve();
-    });
-  });
-}
 
 function importChanges(env: Record<string, string>, hash: string): string[] {
   const envChanges = Object.entries(env).map(([name, value]) => `ENV ${name}=${value}`);

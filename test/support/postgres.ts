@@ -1,13 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { isAlive } from '../../src/embedded/child-process';
 import { waitUntil } from '../../src/embedded/wait-until';
+import { freeLoopbackPort } from './free-port';
 
 const run = promisify(execFile);
 
@@ -34,16 +34,6 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Stops clusters whose test process died without stopping them, by their recorded PID and command. */
 function stopAbandonedClusters(): void {

@@ -1,3 +1,5 @@
+import type Dockerode from 'dockerode';
+
 /** Fixture images carry this label: a hash of what went into them, so unchanged images are not rebuilt. */
 export const hashLabel = 'fixture.hash';
 
@@ -12,4 +14,15 @@ export async function registryHash(registry: string, tag: string, repository: st
   if (!blob.ok) return undefined;
   const image = (await blob.json()) as { config?: { Labels?: Record<string, string> } };
   return image.config?.Labels?.[hashLabel];
+}
+
+/** Reads a Docker progress stream to its end; an `error` entry fails it. */
+export function drain(docker: Dockerode, stream: NodeJS.ReadableStream, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
+      const failed = error?.message ?? output.find((entry) => entry.error)?.error;
+      if (failed) reject(new Error(`${what}: ${failed}`));
+      else resolve();
+    });
+  });
 }
