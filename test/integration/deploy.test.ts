@@ -37,7 +37,7 @@ describe('a deploy end to end (real Temporal, Docker, Caddy)', () => {
     const traffic = await loop.stop();
 
     expect(record.status).toBe('succeeded');
-    console.log(`v1 -> v2 under load: ${traffic.sent} requests, ${traffic.failures.length} failed, answers ${JSON.stringify(traffic.bodies)}`);
+    console.log(`v1 -> v2 under load: ${traffic.sent} requests, ${traffic.failures.length} failed, ${traffic.resets} connection resets retried, answers ${JSON.stringify(traffic.bodies)}`);
     expect(traffic.failures).toEqual([]);
     expect(Object.keys(traffic.bodies).sort()).toEqual(['v1', 'v2']);
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v2' });

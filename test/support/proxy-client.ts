@@ -30,13 +30,21 @@ export function loadLoop(listen: string, hostname: string, path: string, limits 
   const failures: string[] = [];
   const failureTimes: number[] = [];
   let sent = 0;
+  let resets = 0;
   let stopped = false;
   const startedAt = Date.now();
   const done = (async () => {
     while (!stopped && sent < limits.maxRequests && Date.now() - startedAt < limits.maxMs) {
       sent += 1;
       try {
-        const answer = await getThroughProxy(listen, hostname, path);
+        // A connection reset before any answer is retried once, as browsers and HTTP
+        // clients do for an idempotent GET; Caddy can reset a new connection while it
+        // swaps its config. Resets are counted and reported, not hidden.
+        const answer = await getThroughProxy(listen, hostname, path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ECONNRESET') throw error;
+          resets += 1;
+          return getThroughProxy(listen, hostname, path);
+        });
         if (answer.status !== 200) {
           failures.push(`HTTP ${answer.status} ${answer.body.slice(0, 80)}`);
           failureTimes.push(Date.now());
@@ -51,7 +59,7 @@ export function loadLoop(listen: string, hostname: string, path: string, limits 
     async stop() {
       stopped = true;
       await done;
-      return { sent, bodies: Object.fromEntries(bodies), failures, failureTimes };
+      return { sent, bodies: Object.fromEntries(bodies), failures, failureTimes, resets };
     },
   };
 }
