@@ -62,6 +62,14 @@ if [[ "$mode" == test ]]; then
     mkdir -p "$server_dir"
     (cd /tmp && GOBIN="$server_dir" CGO_ENABLED=0 go install "go.temporal.io/server/cmd/server@$server_version" "go.temporal.io/server/cmd/tools/sql@$server_version" >&2)
   fi
+  # The Web UI server, at the version the CLI embeds, to look at that cluster in a browser.
+  ui_version="$(awk '$1 == "github.com/temporalio/ui-server/v2" { print $2 }' "$cli_mod")"
+  ui_dir="${BERTH_CACHE:-$HOME/.cache/berth}/temporal-ui/$ui_version"
+  if [[ -n "$ui_version" && ! -x "$ui_dir/server" ]]; then
+    say "building the Temporal Web UI server $ui_version into $ui_dir"
+    mkdir -p "$ui_dir"
+    (cd /tmp && GOBIN="$ui_dir" CGO_ENABLED=0 go install "github.com/temporalio/ui-server/v2/cmd/server@$ui_version" >&2)
+  fi
 fi
 
 # The dbapp fixture (test/fixtures/dbapp) is a Go program the integration

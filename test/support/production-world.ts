@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createLogger } from '../../src/logger';
 import { isAlive, stopPid } from '../../src/embedded/child-process';
 import { restartCluster, startPostgres, type ClusterLocation } from './postgres';
-import { serverConfig, serverPorts, setupSchema, startServer } from './temporal-server';
+import { serverConfig, serverPorts, setupSchema, startServer, startUi } from './temporal-server';
 import { worldDir } from './world';
 import { commandOf } from './world-lock';
 
@@ -22,6 +22,8 @@ export interface ProductionWorld {
   dir: string;
   temporalAddress: string;
   namespace: string;
+  uiUrl: string;
+  ui: { pid: number; command: string };
   server: { pid: number; command: string };
   postgres: ClusterLocation & { pid: number; command: string };
   setupMs: number;
@@ -61,11 +63,14 @@ export async function productionWorld(): Promise<ProductionWorld> {
     fs.writeFileSync(dynamicConfig, ['frontend.enableUpdateWorkflowExecution:', '  - value: true', 'frontend.enableExecuteMultiOperation:', '  - value: true', ''].join('\n'));
     fs.writeFileSync(path.join(dir, 'config', 'production.yaml'), serverConfig(database, databases, dynamicConfig), { mode: 0o600 });
     const serverPid = await startServer(dir);
+    const uiPid = await startUi(dir);
     const world: ProductionWorld = {
       ownerPid: process.pid,
       dir,
       temporalAddress: `127.0.0.1:${serverPorts.frontend}`,
       namespace: 'default',
+      uiUrl: `http://127.0.0.1:${serverPorts.ui}`,
+      ui: recorded(uiPid),
       server: recorded(serverPid),
       postgres: { root: postgres.root, dataDir: postgres.primary.dataDir, port: postgres.primary.port, superuserPassword: postgres.primary.superuserPassword, maxConnections: 120, ...recorded(postgres.primary.pid) },
       setupMs: 0,
@@ -112,6 +117,7 @@ export async function startDatabase(world: ProductionWorld): Promise<void> {
 export async function stopProductionWorld(): Promise<void> {
   const world = readState();
   if (!world || (world.ownerPid !== process.pid && isAlive(world.ownerPid))) return;
+  await stopRecorded('temporal ui', world.ui);
   await stopRecorded('temporal server', world.server);
   await stopRecorded('postgres', world.postgres);
   fs.rmSync(world.postgres.root, { recursive: true, force: true });

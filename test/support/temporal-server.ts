@@ -6,24 +6,40 @@ import { Connection } from '@temporalio/client';
 import { berthCacheDir } from '../../src/embedded/cache-dir';
 import { spawnToLog } from '../../src/embedded/child-process';
 import { temporalVersion } from '../../src/embedded/temporal-binary';
+import { httpOk } from '../../src/embedded/probes';
 import { waitUntil } from '../../src/embedded/wait-until';
 
 const run = promisify(execFile);
 
-/** The server version the pinned CLI embeds, read from the CLI's go.mod (as scripts/setup.sh does). */
-export function temporalServerBuild(): { version: string; binary: string; sqlTool: string; schemaDir: string } {
-  const modCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+/** The version of `module` the pinned CLI embeds, read from the CLI's go.mod (as scripts/setup.sh does). */
+function embeddedVersion(modCache: string, module: string): string {
   const goMod = fs.readFileSync(path.join(modCache, 'github.com', 'temporalio', `cli@${temporalVersion()}`, 'go.mod'), 'utf8');
-  const version = /^\s*go\.temporal\.io\/server (v\S+)/m.exec(goMod)?.[1];
-  if (!version) throw new Error('go.temporal.io/server is not in the Temporal CLI go.mod');
+  const version = goMod.split('\n').map((line) => line.trim().split(/\s+/)).find(([name]) => name === module)?.[1];
+  if (!version) throw new Error(`${module} is not in the Temporal CLI go.mod`);
+  return version;
+}
+
+const modCache = () => execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+
+/** The Temporal server and its SQL tool, built by scripts/setup.sh test. */
+export function temporalServerBuild(): { version: string; binary: string; sqlTool: string; schemaDir: string } {
+  const cache = modCache();
+  const version = embeddedVersion(cache, 'go.temporal.io/server');
   const dir = path.join(berthCacheDir(), 'temporal-server', version);
-  const build = { version, binary: path.join(dir, 'server'), sqlTool: path.join(dir, 'sql'), schemaDir: path.join(modCache, 'go.temporal.io', `server@${version}`, 'schema', 'postgresql', 'v12') };
+  const build = { version, binary: path.join(dir, 'server'), sqlTool: path.join(dir, 'sql'), schemaDir: path.join(cache, 'go.temporal.io', `server@${version}`, 'schema', 'postgresql', 'v12') };
   if (!fs.existsSync(build.binary) || !fs.existsSync(build.sqlTool)) throw new Error(`${dir} lacks server or sql: run scripts/setup.sh test`);
   return build;
 }
 
+/** The Web UI server, built by scripts/setup.sh test. */
+export function temporalUiBinary(): string {
+  const binary = path.join(berthCacheDir(), 'temporal-ui', embeddedVersion(modCache(), 'github.com/temporalio/ui-server/v2'), 'server');
+  if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: run scripts/setup.sh test`);
+  return binary;
+}
+
 /** Loopback ports of the production world's Temporal server, apart from the dev-server world's 7243. */
-export const serverPorts = { frontend: 7263, frontendHttp: 7273, history: 7264, matching: 7265, worker: 7269, membershipBase: 6960 } as const;
+export const serverPorts = { frontend: 7263, frontendHttp: 7273, history: 7264, matching: 7265, worker: 7269, membershipBase: 6960, ui: 8263 } as const;
 
 export interface Database {
   port: number;
@@ -103,4 +119,16 @@ async function frontendServes(address: string): Promise<boolean> {
   } finally {
     await connection?.close().catch(() => undefined);
   }
+}
+
+/** Starts the Web UI server against the frontend; returns once it serves its page. */
+export async function startUi(dir: string): Promise<number> {
+  const uiDir = path.join(dir, 'ui');
+  fs.mkdirSync(path.join(uiDir, 'config'), { recursive: true });
+  const config = { temporalGrpcAddress: `127.0.0.1:${serverPorts.frontend}`, host: '127.0.0.1', port: serverPorts.ui, enableUi: true, defaultNamespace: 'default', cors: { allowOrigins: [] } };
+  fs.writeFileSync(path.join(uiDir, 'config', 'production.yaml'), JSON.stringify(config, null, 2));
+  const logFile = path.join(dir, 'temporal-ui.log');
+  const child = await spawnToLog(temporalUiBinary(), ['--root', uiDir, '--config', 'config', '--env', 'production', 'start'], { logFile, cwd: uiDir });
+  await waitUntil(() => httpOk(`http://127.0.0.1:${serverPorts.ui}/`), { what: 'the Temporal Web UI', timeoutMs: 30_000, intervalMs: 200, child, logFile });
+  return child.pid as number;
 }
