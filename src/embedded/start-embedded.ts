@@ -5,9 +5,9 @@ import { startCaddy } from './caddy';
 import type { EmbeddedProcess } from './child-process';
 import { ensureDockerd } from './dockerd';
 import { startTemporalDevServer } from './temporal-dev-server';
-import { berthSearchAttributes } from '../temporal/berth-search-attributes';
+import { berthSearchAttributes } from '../model/search-attributes';
 
-export { berthSearchAttributes } from '../temporal/berth-search-attributes';
+export { berthSearchAttributes } from '../model/search-attributes';
 
 export interface Embedded {
   /** Set when Berth runs its own Temporal dev server. */

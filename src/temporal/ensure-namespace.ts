@@ -1,10 +1,13 @@
 import { isGrpcServiceError, type Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { PermanentError } from '../errors';
-import type { Logger } from '../logger';
-import { retry } from '../retry';
-import { berthSearchAttributes } from './berth-search-attributes';
+import { PermanentError } from '../model/errors';
+import { berthSearchAttributes } from '../model/search-attributes';
 import { missingSearchAttributes } from './search-attribute-plan';
+
+/** The one call made on the process's logger (pino's shape). */
+interface StartupLog {
+  info(fields: Record<string, unknown>, message: string): void;
+}
 
 /** gRPC status codes the start-up handles explicitly. */
 const grpcStatus = { notFound: 5, alreadyExists: 6, unavailable: 14 } as const;
@@ -21,7 +24,7 @@ const retention = '30 days';
  * API start at the same moment: whichever adds an attribute first wins, the
  * other finds it there. Needs operator rights on the cluster.
  */
-export async function ensureNamespace(connection: Connection, namespace: string, log: Logger): Promise<void> {
+export async function ensureNamespace(connection: Connection, namespace: string, log: StartupLog): Promise<void> {
   try {
     await connection.workflowService.describeNamespace({ namespace });
   } catch (error) {
@@ -33,17 +36,22 @@ export async function ensureNamespace(connection: Connection, namespace: string,
       if (codeOf(registerError) !== grpcStatus.alreadyExists) throw registerError;
     }
   }
-  // A namespace just registered reaches the frontend's cache within seconds; until then it is "not found".
-  await retry(() => addMissingSearchAttributes(connection, namespace, log), {
-    attempts: 60,
-    delayMs: 500,
-    timeoutMs: 30_000,
-    what: `registering search attributes in namespace ${namespace}`,
-    isRetryable: (error) => !(error instanceof PermanentError) && [grpcStatus.notFound, grpcStatus.alreadyExists, grpcStatus.unavailable].includes(codeOf(error) as 5),
-  });
+  // A namespace just registered reaches the frontend's cache within seconds (until then "not found"),
+  // and a Berth process starting beside this one may be adding the same attributes (a race the server
+  // answers with "unavailable"): list again and add what is still missing, for a bounded time.
+  const transient: Array<number | undefined> = [grpcStatus.notFound, grpcStatus.alreadyExists, grpcStatus.unavailable];
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await addMissingSearchAttributes(connection, namespace, log);
+    } catch (error) {
+      if (error instanceof PermanentError || !transient.includes(codeOf(error)) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
-async function addMissingSearchAttributes(connection: Connection, namespace: string, log: Logger): Promise<void> {
+async function addMissingSearchAttributes(connection: Connection, namespace: string, log: StartupLog): Promise<void> {
   const listed = await connection.operatorService.listSearchAttributes({ namespace });
   const existing = Object.fromEntries(Object.entries(listed.customAttributes ?? {}).map(([name, type]) => [name, Number(type)]));
   const missing = missingSearchAttributes(existing, berthSearchAttributes, namespace);

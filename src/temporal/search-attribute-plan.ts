@@ -1,4 +1,4 @@
-import { PermanentError } from '../errors';
+import { PermanentError } from '../model/errors';
 
 /** temporal.api.enums.v1.IndexedValueType, by the names Berth uses. */
 export const indexedValueTypes = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 } as const;

@@ -1,4 +1,4 @@
-import type { DeployRecord } from '../../src/workflows/types';
+import type { DeployRecord } from '../../src/model/types';
 import type { BerthProcess } from '../support/berth-process';
 import { ProductionBerth, type ProductionProject } from '../support/production-berth';
 import { loadLoop } from '../support/proxy-client';

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { chromium } from 'playwright-core';
 import { temporalBinaryPath } from '../../src/embedded/temporal-binary';
-import { berthSearchAttributes } from '../../src/temporal/berth-search-attributes';
+import { berthSearchAttributes } from '../../src/model/search-attributes';
 import type { BerthProcess } from '../support/berth-process';
 import { ProductionBerth } from '../support/production-berth';
 import { loadLoop } from '../support/proxy-client';

@@ -5,7 +5,7 @@ import Dockerode from 'dockerode';
 import pino from 'pino';
 import { ContainerClient } from '../../src/docker/container-client';
 import { CaddyClient } from '../../src/proxy/caddy-client';
-import type { DeployRecord, ReleaseContainer } from '../../src/workflows/types';
+import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { BerthProcess, buildDist } from './berth-process';
 import { freeLoopbackPort } from './free-port';
 import { productionWorld, type ProductionWorld } from './production-world';

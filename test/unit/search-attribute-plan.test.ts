@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileFaults } from '../../src/activities/faults';
-import { PermanentError } from '../../src/errors';
-import { berthSearchAttributes } from '../../src/temporal/berth-search-attributes';
+import { PermanentError } from '../../src/model/errors';
+import { berthSearchAttributes } from '../../src/model/search-attributes';
 import { missingSearchAttributes } from '../../src/temporal/search-attribute-plan';
 
 describe('missingSearchAttributes', () => {
