@@ -123,11 +123,10 @@ export class ProductionBerth {
   /** Polls until `accept(record)` holds; bounded. A refused connection (API restarting) counts as not yet. */
   async waitFor(id: string, accept: (record: DeployRecord) => boolean, timeoutMs = 120_000): Promise<DeployRecord> {
     const deadline = Date.now() + timeoutMs;
-    for (let last = ''; ; ) {
+    for (;;) {
       const response = await this.request('GET', `/v1/deployments/${id}`).catch((error: Error) => ({ status: 0, body: error.message }));
       if (response.status === 200 && accept(response.body)) return response.body;
-      last = JSON.stringify(response.body).slice(0, 1000);
-      if (Date.now() > deadline) throw new Error(`deploy ${id}: condition not met within ${timeoutMs} ms; last answer ${last}`);
+      if (Date.now() > deadline) throw new Error(`deploy ${id}: condition not met within ${timeoutMs} ms; last answer ${JSON.stringify(response.body).slice(0, 1000)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
