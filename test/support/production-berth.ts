@@ -8,18 +8,14 @@ import { CaddyClient } from '../../src/proxy/caddy-client';
 import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { BerthProcess, buildDist } from './berth-process';
 import { freeLoopbackPort } from './free-port';
+import { productionConfig, type ProductionProject } from './production-config';
 import { productionWorld, type ProductionWorld } from './production-world';
 import { getThroughProxy, type ProxyAnswer } from './proxy-client';
 import { readWorld } from './world';
 
 const finalStatuses = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'];
 
-export interface ProductionProject {
-  host: string;
-  /** Project settings over the defaults (health, drain, ...). */
-  settings?: Record<string, unknown>;
-  environments?: Record<string, Record<string, unknown>>;
-}
+export type { ProductionProject } from './production-config';
 
 /**
  * Berth as a team runs it in production: `node dist/main.js worker` and
@@ -49,39 +45,14 @@ export class ProductionBerth {
     fs.writeFileSync(path.join(secrets, 'berth_token_ops'), `${this.tokens.ops}\n`, { mode: 0o600 });
     const apiPort = await freeLoopbackPort();
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
-    const hosts = [...new Set(Object.values(this.options.projects).map((project) => project.host))];
-    const [low, high] = this.options.ports.split('-').map(Number);
-    const span = Math.floor((high - low + 1) / hosts.length);
-    const config = {
-      temporal: { address: this.world.temporalAddress, namespace: this.world.namespace, taskQueue: `berth-${this.options.name}` },
-      api: {
-        listen: `127.0.0.1:${apiPort}`,
-        tokens: [
-          { name: 'ci', secret: `file:${secrets}/berth_token_ci`, scopes: ['deploy'] },
-          { name: 'ops', secret: `file:${secrets}/berth_token_ops`, scopes: ['deploy', 'approve', 'rollback', 'read'] },
-        ],
-      },
-      proxy: { driver: 'caddy', adminUrl: `http://${this.testWorld.caddyAdminAddress}`, listen: this.testWorld.caddyListenAddress, tls: 'off', server: 'berth-test' },
-      hosts: Object.fromEntries(
-        hosts.map((host, i) => [host, { docker: `unix://${this.testWorld.dockerSocket}`, network: 'host', ports: `${low + i * span}-${low + (i + 1) * span - 1}` }]),
-      ),
-      notify: [],
-      projects: Object.fromEntries(
-        Object.entries(this.options.projects).map(([name, project]) => [
-          name,
-          {
-            image: `${this.testWorld.registryAddress}/fixture/web`,
-            health: { path: '/health', interval: '200ms', timeout: '1s', retries: 15, monitor: '1s' },
-            drain: '500ms',
-            stopTimeout: '2s',
-            ...project.settings,
-            environments: Object.fromEntries(
-              Object.entries(project.environments ?? { staging: {} }).map(([env, extra]) => [env, { host: project.host, hostname: this.hostname(name, env), ...extra }]),
-            ),
-          },
-        ]),
-      ),
-    };
+    const config = productionConfig({
+      ...this.options,
+      temporal: { address: this.world.temporalAddress, namespace: this.world.namespace },
+      testWorld: this.testWorld,
+      secretsDir: secrets,
+      apiPort,
+      hostname: (project, environment) => this.hostname(project, environment),
+    });
     fs.writeFileSync(this.configFile, JSON.stringify(config, null, 2));
     this.setFaults({});
     await this.cleanup();
