@@ -13,7 +13,7 @@ function runtimeGraph(entry: string): { files: Set<string>; packages: Set<string
   const visit = (file: string) => {
     if (files.has(file)) return;
     files.add(file);
-    for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(/require(?:\.resolve)?\("([^"]+)"\)/g)) {
+    for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(/require(?:\.resolve)?\(["']([^"']+)["']\)/g)) {
       if (builtins.has(spec)) continue;
       if (spec.startsWith('.')) visit(require.resolve(spec, { paths: [path.dirname(file)] }));
       else packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
