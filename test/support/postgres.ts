@@ -55,7 +55,7 @@ function stopAbandonedClusters(): void {
 }
 
 /** Fast shutdown (SIGINT) so open sessions do not hold it up; immediate (SIGQUIT) when that hangs. */
-async function stopPostmaster(pid: number): Promise<void> {
+export async function stopPostmaster(pid: number): Promise<void> {
   const exited = async (ms: number) => {
     const deadline = Date.now() + ms;
     while (isAlive(pid)) {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
 import { isAlive, stopPid } from '../../src/embedded/child-process';
-import { restartCluster, startPostgres, type ClusterLocation } from './postgres';
+import { restartCluster, startPostgres, stopPostmaster, type ClusterLocation } from './postgres';
 import { serverConfig, serverPorts, setupSchema, startServer, startUi } from './temporal-server';
 import { worldDir } from './world';
 import { commandOf } from './world-lock';
@@ -101,7 +101,7 @@ export async function startTemporal(world: ProductionWorld): Promise<void> {
 
 /** Stops PostgreSQL under the running server (fast shutdown); `startDatabase` restarts it on the same port. */
 export async function stopDatabase(world: ProductionWorld): Promise<void> {
-  await stopRecorded('postgres', world.postgres);
+  if (isAlive(world.postgres.pid) && commandOf(world.postgres.pid) === world.postgres.command) await stopPostmaster(world.postgres.pid);
 }
 
 export async function startDatabase(world: ProductionWorld): Promise<void> {
@@ -119,7 +119,7 @@ export async function stopProductionWorld(): Promise<void> {
   if (!world || (world.ownerPid !== process.pid && isAlive(world.ownerPid))) return;
   await stopRecorded('temporal ui', world.ui);
   await stopRecorded('temporal server', world.server);
-  await stopRecorded('postgres', world.postgres);
+  await stopDatabase(world);
   fs.rmSync(world.postgres.root, { recursive: true, force: true });
   fs.rmSync(world.dir, { recursive: true, force: true });
   fs.rmSync(stateFile, { force: true });
