@@ -16,10 +16,10 @@ describe('production topology: Temporal and PostgreSQL outages mid-deploy', () =
     if (first.status !== 'succeeded') throw new Error(`v1 ended ${first.status}: ${first.reason}`);
   }, 300_000);
   afterAll(async () => {
-    // Whatever happened, leave the shared world running for the next file.
+    // Whatever happened, leave the shared world running for the next file (each start is a no-op when running).
     if (berth.world) {
-      await startDatabase(berth.world).catch(() => undefined);
-      await startTemporal(berth.world).catch(() => undefined);
+      await startDatabase(berth.world);
+      await startTemporal(berth.world);
     }
     await berth.stop();
   });

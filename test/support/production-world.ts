@@ -53,6 +53,7 @@ export async function productionWorld(): Promise<ProductionWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-production-'));
   const postgres = await startPostgres({ maxConnections: 120 });
   const password = randomBytes(12).toString('hex');
+  const started: number[] = [];
   try {
     await postgres.createDatabase(databases.main, { name: 'temporal', password });
     await postgres.query(`CREATE DATABASE "${databases.visibility}" OWNER temporal`);
@@ -63,6 +64,7 @@ export async function productionWorld(): Promise<ProductionWorld> {
     fs.writeFileSync(dynamicConfig, ['frontend.enableUpdateWorkflowExecution:', '  - value: true', 'frontend.enableExecuteMultiOperation:', '  - value: true', ''].join('\n'));
     fs.writeFileSync(path.join(dir, 'config', 'production.yaml'), serverConfig(database, databases, dynamicConfig), { mode: 0o600 });
     const serverPid = await startServer(dir);
+    started.push(serverPid);
     const uiPid = await startUi(dir);
     const world: ProductionWorld = {
       ownerPid: process.pid,
@@ -80,7 +82,9 @@ export async function productionWorld(): Promise<ProductionWorld> {
     log.info({ setupMs: world.setupMs, dir }, 'production world ready');
     return world;
   } catch (error) {
+    for (const pid of started) await stopPid(pid, { name: 'temporal server', graceMs: 15_000, logger: log });
     await postgres.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
@@ -94,7 +98,9 @@ export async function stopTemporal(world: ProductionWorld): Promise<void> {
   await stopRecorded('temporal server', world.server);
 }
 
+/** Starts the server again when it is not running; a no-op otherwise. */
 export async function startTemporal(world: ProductionWorld): Promise<void> {
+  if (isAlive(world.server.pid)) return;
   world.server = recorded(await startServer(world.dir));
   save(world);
 }
@@ -105,6 +111,7 @@ export async function stopDatabase(world: ProductionWorld): Promise<void> {
 }
 
 export async function startDatabase(world: ProductionWorld): Promise<void> {
+  if (isAlive(world.postgres.pid)) return;
   const cluster = await restartCluster(world.postgres);
   world.postgres = { ...world.postgres, ...recorded(cluster.pid) };
   save(world);
