@@ -10,7 +10,7 @@ export const BerthCommit = defineSearchAttributeKey('BerthCommit', SearchAttribu
 /**
  * The custom search attributes deploy workflows carry, all Keyword, by name.
  * SQL visibility (PostgreSQL, MySQL) holds at most 10 custom Keyword
- * attributes per namespace, so Berth keeps to few.
+ * attributes per namespace (3 of each other type), so Berth keeps to few.
  */
 export const berthSearchAttributes = {
   BerthProject: 'Keyword',
