@@ -1,5 +1,5 @@
 import { canonicalRepository, withTag } from '../docker/image-ref';
-import { formatListen } from '../proxy/caddy-routes';
+import { formatListen } from './fields';
 import { migrationSpecFrom } from '../workflows/migration-types';
 import type { DeploySpec } from '../workflows/types';
 import type { BerthConfig } from './schema';
