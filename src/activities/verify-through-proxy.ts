@@ -32,11 +32,10 @@ export async function verifyThroughProxy(deps: HostDeps, spec: DeploySpec, upstr
   }
   const deadline = Date.now() + timeoutMs;
   let attempts = 0;
-  let last = 'no probe yet';
   for (;;) {
     attempts += 1;
     const answer = await fetchAnswer({ url: `http://${deps.proxy.listen}${path}`, hostHeader: spec.hostname, timeoutMs: spec.health.timeoutMs });
-    last = 'problem' in answer ? answer.problem : judge(answer, { marker, upstreams, direct, requireHealthy: options.requireHealthy });
+    const last = 'problem' in answer ? answer.problem : judge(answer, { marker, upstreams, direct, requireHealthy: options.requireHealthy });
     if (last === '') return { attempts };
     if (Date.now() >= deadline) {
       throw new SwitchNotVisibleError(

@@ -79,7 +79,7 @@ export class NpmApi {
       const message = (json as { error?: { message?: string } } | undefined)?.error?.message ?? response.text.slice(0, 200);
       return { status: response.status, json, message };
     } catch (error) {
-      throw new Error(`NPM API at ${this.options.url} failed ${method} ${path}: ${(error as Error).message}`);
+      throw new Error(`NPM API at ${this.options.url} failed ${method} ${path}: ${(error as Error).message}`, { cause: error });
     }
   }
 }
