@@ -1,5 +1,5 @@
 import { markerValue } from '../proxy/driver';
-import type { DeploySpec } from '../workflows/types';
+import type { DeploySpec } from '../model/types';
 import { fetchAnswer, type ProbeAnswer } from './http-probe';
 import type { HostDeps } from './host-deps';
 

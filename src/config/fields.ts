@@ -39,8 +39,3 @@ export const portRange = z.string().transform((text, ctx) => {
 
 /** Project, environment and host names: they end up in container names, task queues and route ids. */
 export const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'should be lowercase letters, digits and dashes');
-
-/** `127.0.0.1:8088`, or `[::1]:8088` for IPv6. */
-export function formatListen(listen: { host: string; port: number }): string {
-  return listen.host.includes(':') ? `[${listen.host}]:${listen.port}` : `${listen.host}:${listen.port}`;
-}

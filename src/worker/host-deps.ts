@@ -6,7 +6,7 @@ import { ContainerClient } from '../docker/container-client';
 import { ImageClient } from '../docker/image-client';
 import { PortAllocator } from '../docker/port-allocator';
 import type { Logger } from '../logger';
-import { createProxyDriver } from '../proxy/create-driver';
+import { createProxyDriver } from './create-proxy-driver';
 
 /** Wires the adapters for one Docker host from the validated config. */
 export function buildHostDeps(config: BerthConfig, host: string, log: Logger, env: NodeJS.ProcessEnv, faults = noFaults): HostDeps {

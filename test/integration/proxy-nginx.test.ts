@@ -3,8 +3,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load-config';
 import { proxyFor } from '../../src/config/schema';
-import { NginxDriver } from '../../src/proxy/nginx/nginx-driver';
-import type { NginxProxyConfig } from '../../src/config/proxy-schema';
+import { NginxDriver, type NginxDriverConfig } from '../../src/proxy/nginx/nginx-driver';
+
 import { freeLoopbackPort } from '../support/free-port';
 import { NginxInstance } from '../support/nginx-instance';
 import { getThroughProxy } from '../support/proxy-client';
@@ -59,7 +59,7 @@ proxyScenarios('nginx', startNginx, ({ berth }) => {
 
   it('stops at start with a clear message when confDir is missing', async () => {
     const config = parseConfig({ ...berth.rawConfig, hosts: { x: { proxy: { driver: 'nginx', confDir: '/nonexistent/berth.d' } } }, projects: {} });
-    const driver = new NginxDriver(proxyFor(config, 'x') as NginxProxyConfig, pino({ level: 'silent' }), 'hosts/x/proxy');
+    const driver = new NginxDriver(proxyFor(config, 'x') as NginxDriverConfig, pino({ level: 'silent' }), 'hosts/x/proxy');
 
     await expect(driver.check()).rejects.toThrow(
       'hosts/x/proxy/confDir: /nonexistent/berth.d is not a directory; create it and add "include /nonexistent/berth.d/*.conf;" to the http block of nginx.conf',

@@ -1,4 +1,4 @@
-import { formatListen } from '../../src/config/fields';
+import { formatListen } from '../../src/model/listen';
 import { buildRoute, buildServer, routeId, upstreamsOf } from '../../src/proxy/caddy/caddy-routes';
 
 const target = { project: 'web', environment: 'staging', hostname: 'web.staging.localhost' };

@@ -1,9 +1,16 @@
-import type { CaddyProxyConfig } from '../../config/proxy-schema';
-import { formatListen } from '../../config/fields';
+import { formatListen } from '../../model/listen';
 import type { Logger } from '../../logger';
 import type { OwnedRoute, ProxyDriver, RouteKey, RouteTarget } from '../driver';
 import { CaddyClient } from './caddy-client';
 import { caddyMarkerHeader } from './caddy-routes';
+
+/** What the Caddy driver needs: the validated `proxy` section of that driver. */
+export interface CaddyDriverConfig {
+  adminUrl: string;
+  listen: { host: string; port: number };
+  tls: 'off' | 'auto';
+  server: string;
+}
 
 /** Caddy through its admin API: Berth's routes carry an `@id` starting `berth_` in Berth's own server. */
 export class CaddyDriver implements ProxyDriver {
@@ -13,7 +20,7 @@ export class CaddyDriver implements ProxyDriver {
   readonly markerHeader = caddyMarkerHeader;
   readonly client: CaddyClient;
 
-  constructor(config: CaddyProxyConfig, log: Logger) {
+  constructor(config: CaddyDriverConfig, log: Logger) {
     this.listen = formatListen(config.listen);
     this.ownership = `routes with an @id starting "berth_" in Caddy server "${config.server}"`;
     this.client = new CaddyClient({ adminUrl: config.adminUrl, server: config.server, listen: this.listen, tls: config.tls }, log);

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, stat, unlink, writeFile, access, constants } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { formatListen } from '../../config/fields';
-import type { NginxProxyConfig } from '../../config/proxy-schema';
-import { PermanentError } from '../../errors';
+import { formatListen } from '../../model/listen';
+import { PermanentError } from '../../model/errors';
 import type { Logger } from '../../logger';
 import type { OwnedRoute, ProxyDriver, RouteTarget } from '../driver';
 import { nginxMarkerHeader, parseSite, renderSite, siteFileName, siteFilePattern } from './nginx-site';
@@ -14,6 +13,15 @@ export class NginxRefusedError extends PermanentError {
   constructor(what: string, output: string) {
     super('PROXY_REFUSED', `nginx -t refused ${what}; the previous configuration stays in place. nginx said:\n${output}`);
   }
+}
+
+/** What the nginx driver needs: the validated `proxy` section of that driver. */
+export interface NginxDriverConfig {
+  listen: { host: string; port: number };
+  confDir: string;
+  test: string[];
+  reload: string[];
+  keepalive: number;
 }
 
 /**
@@ -28,7 +36,7 @@ export class NginxDriver implements ProxyDriver {
   readonly markerHeader = nginxMarkerHeader;
 
   constructor(
-    private readonly config: NginxProxyConfig,
+    private readonly config: NginxDriverConfig,
     private readonly log: Logger,
     private readonly where = 'proxy',
     private readonly run: (argv: string[]) => Promise<CommandResult> = runCommand,

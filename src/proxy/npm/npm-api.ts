@@ -1,4 +1,3 @@
-import { resolveSecret } from '../../config/secrets';
 import type { Logger } from '../../logger';
 import { adminRequest } from '../admin-http';
 
@@ -16,7 +15,8 @@ export interface NpmApiOptions {
   /** Secret references; resolved at login, inside an activity, never stored elsewhere. */
   identity: string;
   secret: string;
-  env: NodeJS.ProcessEnv;
+  /** Turns a reference into its value; called at login only. */
+  resolveSecret: (ref: string) => string;
   timeoutMs?: number;
 }
 
@@ -57,8 +57,8 @@ export class NpmApi {
       const fresh = await this.send('GET', '/api/tokens', undefined, this.token.token);
       if (fresh.status === 200) return this.keep(fresh.json as { token: string; expires: string });
     }
-    const identity = resolveSecret(this.options.identity, this.options.env);
-    const secret = resolveSecret(this.options.secret, this.options.env);
+    const identity = this.options.resolveSecret(this.options.identity);
+    const secret = this.options.resolveSecret(this.options.secret);
     const login = await this.send('POST', '/api/tokens', { identity, secret });
     if (login.status !== 200) throw new NpmError(login.status, `NPM refused Berth's login (${this.options.identity}): HTTP ${login.status}: ${login.message}`);
     return this.keep(login.json as { token: string; expires: string });

@@ -1,10 +1,17 @@
-import { formatListen } from '../../config/fields';
-import type { NpmProxyConfig } from '../../config/proxy-schema';
-import { PermanentError } from '../../errors';
+import { formatListen } from '../../model/listen';
+import { PermanentError } from '../../model/errors';
 import type { Logger } from '../../logger';
 import type { OwnedRoute, ProxyDriver, RouteTarget } from '../driver';
 import { NpmApi } from './npm-api';
 import { createBody, forwardOf, hostFor, ineffectiveReason, switchBody, upstreamOf, type ForwardTarget, type NpmProxyHost } from './npm-hosts';
+
+/** What the NPM driver needs: the validated `proxy` section of that driver; identity and secret stay references. */
+export interface NpmDriverConfig {
+  url: string;
+  identity: string;
+  secret: string;
+  listen: { host: string; port: number };
+}
 
 const hostsPath = '/api/nginx/proxy-hosts';
 
@@ -20,9 +27,9 @@ export class NpmDriver implements ProxyDriver {
   readonly ownership = 'the forward_scheme, forward_host and forward_port of the proxy host serving each hostname; whole proxy hosts only where meta.berth_route marks them as created by Berth';
   private readonly api: NpmApi;
 
-  constructor(config: NpmProxyConfig, log: Logger, env: NodeJS.ProcessEnv) {
+  constructor(config: NpmDriverConfig, log: Logger, resolveSecret: (ref: string) => string) {
     this.listen = formatListen(config.listen);
-    this.api = new NpmApi({ url: config.url, identity: config.identity, secret: config.secret, env }, log);
+    this.api = new NpmApi({ url: config.url, identity: config.identity, secret: config.secret, resolveSecret }, log);
   }
 
   check(): Promise<void> {

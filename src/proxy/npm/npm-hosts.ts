@@ -2,7 +2,7 @@
  * Pure: the request bodies Berth sends to Nginx Proxy Manager (API v2.x) and
  * the checks on a proxy host before Berth switches it.
  */
-import { PermanentError } from '../../errors';
+import { PermanentError } from '../../model/errors';
 import type { RouteTarget } from '../driver';
 
 /** The fields of NPM's proxy host object Berth reads. */
