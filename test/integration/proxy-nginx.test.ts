@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config/load-config';
 import { proxyFor } from '../../src/config/schema';
 import { NginxDriver, type NginxDriverConfig } from '../../src/proxy/nginx/nginx-driver';
 
+import type { Harness } from '../support/berth-harness';
 import { freeLoopbackPort } from '../support/free-port';
 import { NginxInstance } from '../support/nginx-instance';
 import { getThroughProxy } from '../support/proxy-client';
@@ -35,7 +36,7 @@ async function startNginx(): Promise<ProxyWorld> {
   };
 }
 
-proxyScenarios('nginx', startNginx, ({ berth }) => {
+function nginxOnly({ berth }: { berth: Harness }): void {
   it('keeps the previous config serving and fails the deploy with nginx\'s own message when `test` refuses', async () => {
     const berthFile = path.join(confDir, `berth-${berth.project}-staging.conf`);
     const fileBefore = fs.readFileSync(berthFile, 'utf8');
@@ -65,4 +66,6 @@ proxyScenarios('nginx', startNginx, ({ berth }) => {
       'hosts/x/proxy/confDir: /nonexistent/berth.d is not a directory; create it and add "include /nonexistent/berth.d/*.conf;" to the http block of nginx.conf',
     );
   });
-});
+}
+
+proxyScenarios('nginx', startNginx, { reloadResets: true, more: nginxOnly });

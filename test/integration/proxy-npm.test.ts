@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Harness } from '../support/berth-harness';
 import { freeLoopbackPort } from '../support/free-port';
 import { NginxInstance } from '../support/nginx-instance';
 import { writeNpmIncludes } from '../support/npm-standin/render';
@@ -56,61 +57,58 @@ async function startNpm(): Promise<ProxyWorld> {
   };
 }
 
-proxyScenarios(
-  'npm',
-  startNpm,
-  ({ berth }) => {
-    const hostOf = async (hostname: string) => (await npmCall('GET', '/api/nginx/proxy-hosts')).json.find((host: any) => host.domain_names.includes(hostname));
+function npmOnly({ berth }: { berth: Harness }): void {
+  const hostOf = async (hostname: string) => (await npmCall('GET', '/api/nginx/proxy-hosts')).json.find((host: any) => host.domain_names.includes(hostname));
 
-    it('renews an expired token transparently', async () => {
-      const logins = npm.counts.logins;
-      npm.tokens.expireAll();
-      const record = await berth.deployAndWait('v2');
+  it('renews an expired token transparently', async () => {
+    const logins = npm.counts.logins;
+    npm.tokens.expireAll();
+    const record = await berth.deployAndWait('v2');
 
-      expect(record.status).toBe('succeeded');
-      expect(npm.counts.logins).toBeGreaterThan(logins);
-      expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v2' });
+    expect(record.status).toBe('succeeded');
+    expect(npm.counts.logins).toBeGreaterThan(logins);
+    expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v2' });
+  });
+
+  it('puts the previous forward target back and fails with NPM\'s text when NPM takes the host offline', async () => {
+    const before = await hostOf(berth.hostname('staging'));
+    npm.breakNextRender = true;
+    const record = await berth.deployAndWait('v1');
+
+    expect(record).toMatchObject({ status: 'failed', failedStep: 'switch' });
+    expect(record.reason).toContain(`NPM took ${berth.hostname('staging')} offline`);
+    expect(record.reason).toMatch(/unknown directive "proxy_pass_header_typo"/);
+    const after = await hostOf(berth.hostname('staging'));
+    expect([after.forward_host, after.forward_port, after.meta.nginx_online]).toEqual([before.forward_host, before.forward_port, true]);
+    expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v2' });
+  });
+
+  it('refuses, clearly, a proxy host whose advanced_config pins its own location /', async () => {
+    const pinned = await npmCall('POST', '/api/nginx/proxy-hosts', {
+      domain_names: [berth.hostname('pinned')],
+      forward_scheme: 'http',
+      forward_host: '127.0.0.1',
+      forward_port: 9,
+      advanced_config: 'location / {\n  return 200 "pinned\\n";\n}',
     });
+    const record = await berth.deployAndWait('v1', 'pinned');
 
-    it('puts the previous forward target back and fails with NPM\'s text when NPM takes the host offline', async () => {
-      const before = await hostOf(berth.hostname('staging'));
-      npm.breakNextRender = true;
-      const record = await berth.deployAndWait('v1');
+    expect(record).toMatchObject({ status: 'failed', failedStep: 'switch' });
+    expect(record.reason).toContain(`NPM proxy host #${pinned.json.id} (${berth.hostname('pinned')}) has an advanced_config that sets its own location / or proxy_pass`);
+    expect((await npmCall('GET', `/api/nginx/proxy-hosts/${pinned.json.id}`)).text).toBe(pinned.text);
+  });
 
-      expect(record).toMatchObject({ status: 'failed', failedStep: 'switch' });
-      expect(record.reason).toContain(`NPM took ${berth.hostname('staging')} offline`);
-      expect(record.reason).toMatch(/unknown directive "proxy_pass_header_typo"/);
-      const after = await hostOf(berth.hostname('staging'));
-      expect([after.forward_host, after.forward_port, after.meta.nginx_online]).toEqual([before.forward_host, before.forward_port, true]);
-      expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v2' });
+  it('answers like NPM: strict bodies, unique domains, the error envelope', async () => {
+    expect(await npmCall('POST', '/api/nginx/proxy-hosts', { domain_names: ['x.test'], forward_scheme: 'http', forward_host: 'a', forward_port: 1, colour: 'red' })).toMatchObject({
+      status: 400,
+      json: { error: { code: 400, message: 'data must NOT have additional properties' } },
     });
-
-    it('refuses, clearly, a proxy host whose advanced_config pins its own location /', async () => {
-      const pinned = await npmCall('POST', '/api/nginx/proxy-hosts', {
-        domain_names: [berth.hostname('pinned')],
-        forward_scheme: 'http',
-        forward_host: '127.0.0.1',
-        forward_port: 9,
-        advanced_config: 'location / {\n  return 200 "pinned\\n";\n}',
-      });
-      const record = await berth.deployAndWait('v1', 'pinned');
-
-      expect(record).toMatchObject({ status: 'failed', failedStep: 'switch' });
-      expect(record.reason).toContain(`NPM proxy host #${pinned.json.id} (${berth.hostname('pinned')}) has an advanced_config that sets its own location / or proxy_pass`);
-      expect((await npmCall('GET', `/api/nginx/proxy-hosts/${pinned.json.id}`)).text).toBe(pinned.text);
+    expect(await npmCall('POST', '/api/nginx/proxy-hosts', { domain_names: [berth.hostname('staging')], forward_scheme: 'http', forward_host: 'a', forward_port: 1 })).toMatchObject({
+      status: 400,
+      json: { error: { code: 400, message: `${berth.hostname('staging')} is already in use` } },
     });
+    expect(fs.existsSync(path.join(nginxDir, 'proxy_host'))).toBe(true);
+  });
+}
 
-    it('answers like NPM: strict bodies, unique domains, the error envelope', async () => {
-      expect(await npmCall('POST', '/api/nginx/proxy-hosts', { domain_names: ['x.test'], forward_scheme: 'http', forward_host: 'a', forward_port: 1, colour: 'red' })).toMatchObject({
-        status: 400,
-        json: { error: { code: 400, message: 'data must NOT have additional properties' } },
-      });
-      expect(await npmCall('POST', '/api/nginx/proxy-hosts', { domain_names: [berth.hostname('staging')], forward_scheme: 'http', forward_host: 'a', forward_port: 1 })).toMatchObject({
-        status: 400,
-        json: { error: { code: 400, message: `${berth.hostname('staging')} is already in use` } },
-      });
-      expect(fs.existsSync(path.join(nginxDir, 'proxy_host'))).toBe(true);
-    });
-  },
-  { pinned: {} },
-);
+proxyScenarios('npm', startNpm, { reloadResets: true, environments: { pinned: {} }, more: npmOnly });

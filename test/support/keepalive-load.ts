@@ -75,6 +75,15 @@ export function keepAliveLoad(listen: string, hostname: string, path: string, li
   };
 }
 
+/**
+ * The one failure nginx's reload causes by design (before `keepalive_min_timeout`): an old worker
+ * closes an idle kept-alive connection while the client's next request is on its way, so
+ * the request meets a reset before any answer. Nothing else counts as this.
+ */
+export function isReloadReset(failure: LoadFailure): boolean {
+  return failure.kind === 'reused-connection' && /ECONNRESET|socket hang up|EPIPE/.test(failure.detail) && !failure.detail.startsWith('during the answer');
+}
+
 export function describeLoad(label: string, report: LoadReport): string {
   const kinds = report.failures.reduce<Record<string, number>>((counts, failure) => ({ ...counts, [failure.kind]: (counts[failure.kind] ?? 0) + 1 }), {});
   return (

@@ -27,6 +27,9 @@ export class NginxInstance {
   static async start(options: { name: string; http: string[]; port: number }): Promise<NginxInstance> {
     const nginx = new NginxInstance(options.name);
     fs.mkdirSync(path.join(nginx.prefix, 'logs'), { recursive: true });
+    fs.mkdirSync(path.join(nginx.prefix, 'tmp'), { recursive: true });
+    // Workers run as an unprivileged user and need to reach their temp paths.
+    fs.chmodSync(nginx.prefix, 0o755);
     const temp = (name: string) => `${name}_temp_path ${path.join(nginx.prefix, 'tmp', name)};`;
     fs.writeFileSync(
       nginx.confFile,
@@ -43,7 +46,8 @@ export class NginxInstance {
         '',
       ].join('\n'),
     );
-    nginx.child = spawn('nginx', nginx.argv(`daemon off; pid ${nginx.pidFile};`), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [command, ...args] = nginx.argv(`daemon off; pid ${nginx.pidFile};`);
+    nginx.child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     nginx.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const deadline = Date.now() + 10_000;
