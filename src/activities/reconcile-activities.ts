@@ -8,6 +8,7 @@ import { usedPorts } from './container-activities';
 import type { HostDeps } from './host-deps';
 import { healthUrl } from './health-activities';
 import { probe } from './http-probe';
+import { verifyThroughProxy } from './verify-through-proxy';
 
 export interface ReconcileResult {
   healed: string[];
@@ -70,8 +71,10 @@ export function createReconcileActivities(deps: HostDeps) {
         else problems.push(`${current.name} is unhealthy even after a restart`);
       }
       const target = upstreamFor(spec, current.name, current.port);
-      if ((await deps.proxy.currentUpstream(spec.project, spec.environment)) !== target) {
-        await deps.proxy.switchRoute({ project: spec.project, environment: spec.environment, hostname: spec.hostname, upstream: target });
+      const route = { project: spec.project, environment: spec.environment, hostname: spec.hostname };
+      if ((await deps.proxy.currentUpstreams(route))?.join(',') !== target) {
+        await deps.proxy.point(route, [target]);
+        await verifyThroughProxy(deps, spec, [target], { requireHealthy: false });
         healed.push(`re-applied the route of ${spec.hostname} to ${target}`);
       }
       for (const stray of releases.filter((release) => release.running && release.release !== desired.release)) {

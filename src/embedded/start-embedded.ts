@@ -35,8 +35,8 @@ export async function startEmbedded(config: BerthConfig, log: Logger, stateDir =
         started.push(await ensureDockerd({ socket: host.docker.slice('unix://'.length), logFile: path.join(stateDir, 'logs', 'dockerd.log'), logger: log }));
       }
     }
-    const admin = new URL(config.proxy.adminUrl);
-    if (loopback.has(admin.hostname)) {
+    const admin = config.proxy.driver === 'caddy' ? new URL(config.proxy.adminUrl) : undefined;
+    if (admin && loopback.has(admin.hostname)) {
       started.push(await startCaddy({ adminAddress: admin.host, logFile: path.join(stateDir, 'logs', 'caddy.log'), logger: log }));
     }
     const temporal = await startTemporalDevServer({

@@ -43,13 +43,16 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     }),
   ];
   for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {
+    const deps = buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults);
+    // A proxy that cannot be driven as configured (a missing confDir, ...) stops Berth at start, not at the first switch.
+    await deps.proxy.check();
     workers.push(
       await Worker.create({
         ...common,
         taskQueue: hostTaskQueue(host),
         // Cancellation reaches an activity with its next heartbeat; keep that within seconds.
         maxHeartbeatThrottleInterval: '2s',
-        activities: createHostActivities(buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults)),
+        activities: createHostActivities(deps),
       }),
     );
   }

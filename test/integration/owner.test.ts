@@ -70,8 +70,8 @@ describe('the environment owner', () => {
     await waitFor(async () => (await berth.proxyGet('staging').catch(() => undefined))?.body === 'v1' && (await berth.releases('staging')).some((r) => r.running));
     console.log(`killed live container healed after ${Date.now() - killedAt} ms (reconcile interval 1 s)`);
 
-    await berth.caddy().removeRoute(berth.project, 'staging');
-    await waitFor(async () => (await berth.caddy().currentUpstream(berth.project, 'staging')) !== undefined);
+    await berth.proxy().remove(berth.route('staging'));
+    await waitFor(async () => (await berth.proxy().currentUpstreams(berth.route('staging'))) !== undefined);
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v1' });
 
     const stray = await berth.docker.createContainer({

@@ -8,7 +8,9 @@ import { Faults } from '../../src/activities/faults';
 import { parseConfig } from '../../src/config/load-config';
 import type { BerthConfig } from '../../src/config/schema';
 import { ContainerClient } from '../../src/docker/container-client';
-import { CaddyClient } from '../../src/proxy/caddy-client';
+import { proxyFor } from '../../src/config/schema';
+import { createProxyDriver } from '../../src/worker/create-proxy-driver';
+import type { ProxyDriver, RouteTarget } from '../../src/proxy/driver';
 import { createWorkers } from '../../src/worker/create-workers';
 import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { getThroughProxy, type ProxyAnswer } from './proxy-client';
@@ -31,6 +33,8 @@ export interface HarnessOptions {
   config?: Record<string, unknown>;
   /** False: no workers in this process (a test runs them as separate processes). */
   workers?: boolean;
+  /** The proxy section; the test world's Caddy by default. */
+  proxy?: Record<string, unknown>;
 }
 
 /** Berth's worker and API in this process, wired to the shared test world. */
@@ -51,6 +55,7 @@ export class Harness {
   private running?: Promise<unknown>;
   private server?: Server;
   private connections: Array<{ close(): Promise<void> }> = [];
+  private driver?: ProxyDriver;
 
   constructor(readonly options: HarnessOptions) {}
 
@@ -86,7 +91,7 @@ export class Harness {
           { name: 'reader', secret: 'env:BERTH_TEST_TOKEN_READER', scopes: ['read'] },
         ],
       },
-      proxy: { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
+      proxy: this.options.proxy ?? { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
       hosts: { [this.project]: { docker: 'unix:///var/run/docker.sock', network: 'host', ports: '21000-21999' } },
       notify: [{ type: 'webhook', url: hook }],
       ...this.options.config,
@@ -192,16 +197,21 @@ export class Harness {
   }
 
   proxyGet(environment: string, path = '/version'): Promise<ProxyAnswer> {
-    return getThroughProxy(this.world.caddyListenAddress, this.hostname(environment), path);
+    return getThroughProxy(this.proxy().listen, this.hostname(environment), path);
   }
 
   releases(environment = 'staging'): Promise<ReleaseContainer[]> {
     return new ContainerClient(this.docker, pino({ level: 'silent' })).listReleases(this.project, environment);
   }
 
-  caddy(): CaddyClient {
-    const { proxy } = this.config;
-    return new CaddyClient({ adminUrl: proxy.adminUrl, server: proxy.server, listen: this.world.caddyListenAddress, tls: 'off' }, pino({ level: 'silent' }));
+  /** The same driver the worker uses, for reading or changing routes behind Berth's back. */
+  proxy(): ProxyDriver {
+    this.driver ??= createProxyDriver(proxyFor(this.config, this.project), { log: pino({ level: 'silent' }), env: process.env, where: 'proxy' });
+    return this.driver;
+  }
+
+  route(environment = 'staging'): RouteTarget {
+    return { project: this.project, environment, hostname: this.hostname(environment) };
   }
 
   /** Removes this project's containers and routes, so reruns start from nothing. */
@@ -210,7 +220,7 @@ export class Harness {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`berth.project=${this.project}`] } });
     await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     for (const environment of Object.keys(this.config.projects[this.project].environments)) {
-      await this.caddy().removeRoute(this.project, environment);
+      await this.proxy().remove(this.route(environment));
     }
   }
 

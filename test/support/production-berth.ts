@@ -4,7 +4,7 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import pino from 'pino';
 import { ContainerClient } from '../../src/docker/container-client';
-import { CaddyClient } from '../../src/proxy/caddy-client';
+import { CaddyClient } from '../../src/proxy/caddy/caddy-client';
 import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { BerthProcess, buildDist } from './berth-process';
 import { freeLoopbackPort } from './free-port';
@@ -134,7 +134,7 @@ export class ProductionBerth {
     await Promise.all(ours.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     const caddy = new CaddyClient({ adminUrl: `http://${this.testWorld.caddyAdminAddress}`, server: 'berth-test', listen: this.testWorld.caddyListenAddress, tls: 'off' }, pino({ level: 'silent' }));
     for (const [project, settings] of Object.entries(this.options.projects)) {
-      for (const environment of Object.keys(settings.environments ?? { staging: {} })) await caddy.removeRoute(project, environment);
+      for (const environment of Object.keys(settings.environments ?? { staging: {} })) await caddy.removeRoute({ project, environment });
     }
   }
 
