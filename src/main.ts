@@ -10,6 +10,7 @@ import { startEmbedded, type Embedded } from './embedded/start-embedded';
 import { createLogger } from './logger';
 import { ensureNamespace } from './temporal/ensure-namespace';
 import { createWorkers } from './worker/create-workers';
+import { selectWorkers } from './worker/worker-selection';
 
 const log = createLogger();
 
@@ -35,6 +36,8 @@ function roleOf(argv: string[]): Role {
 async function main(): Promise<void> {
   const role = roleOf(process.argv);
   const config = loadConfig();
+  // One worker per Docker host (`--host app2`), the workflow worker anywhere (`--workflows`); by default all of it.
+  const selection = role === 'api' ? undefined : selectWorkers(process.argv.slice(3), process.env.BERTH_HOSTS, Object.keys(config.hosts));
   const tokens = role === 'worker' ? [] : resolveTokens(config);
   const embedded: Embedded = await startEmbedded(config, log);
   const address = config.temporal?.address ?? embedded.temporalAddress;
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
   const workerConnection = await NativeConnection.connect({ address });
   const faultsFile = process.env.BERTH_FAULTS_FILE;
   if (faultsFile) log.warn({ faultsFile }, 'fault injection is on (BERTH_FAULTS_FILE): for tests only');
-  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log, faultsFile });
+  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log, faultsFile, ...selection });
   const running = Promise.all(workers.map((worker) => worker.run()));
 
   const client = new Client({ connection: clientConnection, namespace });
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
     server = app.listen(config.api.listen.port, config.api.listen.host);
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
   }
-  log.info({ role, api: server && `http://${config.api.listen.host}:${config.api.listen.port}`, temporal: address, ui: embedded.uiUrl }, 'berth is up');
+  log.info({ role, workflows: selection?.workflows, hosts: selection?.hosts, api: server && `http://${config.api.listen.host}:${config.api.listen.port}`, temporal: address, ui: embedded.uiUrl }, 'berth is up');
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -39,7 +39,7 @@ export function createContainerActivities(deps: HostDeps) {
         const { id } = await deps.containers.createAndStart(options);
         logFor(spec).info({ containerId: id.slice(0, 12), port }, 'candidate started');
         deps.faults.after('start');
-        return { containerId: id, containerName: name, port, upstream: upstreamFor(spec, name, port) };
+        return { containerId: id, containerName: name, port, upstream: upstreamFor(spec, name, port, deps.address) };
       });
     },
 

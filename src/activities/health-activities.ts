@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { containerPort } from '../docker/container-spec';
+import { containerPort, upstreamFor } from '../docker/container-spec';
 import { UnhealthyError } from '../model/errors';
 import type { Candidate, DeploySpec } from '../model/types';
 import { classify } from './failures';
@@ -8,7 +8,7 @@ import type { HostDeps } from './host-deps';
 
 /** Where a candidate's health endpoint answers, as seen from the Berth host. */
 export async function healthUrl(deps: HostDeps, spec: DeploySpec, candidate: Candidate): Promise<string> {
-  if (candidate.port !== undefined) return `http://127.0.0.1:${candidate.port}${spec.health.path}`;
+  if (candidate.port !== undefined) return `http://${upstreamFor(spec, candidate.containerName, candidate.port, deps.address)}${spec.health.path}`;
   const info = await deps.docker.getContainer(candidate.containerId).inspect();
   const address = info.NetworkSettings.Networks[spec.network]?.IPAddress;
   return `http://${address}:${containerPort}${spec.health.path}`;

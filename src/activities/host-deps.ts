@@ -12,6 +12,8 @@ export type RegistryCredentials = Record<string, { username: string; password: s
 /** What the activities of one Docker host are built from. */
 export interface HostDeps {
   host: string;
+  /** Where the proxy and the probes reach this host's containers: `127.0.0.1` or the host's private address. */
+  address: string;
   docker: Dockerode;
   images: ImageClient;
   containers: ContainerClient;

@@ -1,5 +1,6 @@
 import { createContainerActivities } from './container-activities';
 import { createHealthActivities } from './health-activities';
+import { createHostInfoActivities } from './host-info-activities';
 import type { HostDeps } from './host-deps';
 import { createImageActivities } from './image-activities';
 import { createMigrationActivities } from './migration-activities';
@@ -23,6 +24,7 @@ export function createHostActivities(deps: HostDeps) {
     ...createProxyActivities(deps),
     ...createMigrationActivities(deps),
     ...createReconcileActivities(deps),
+    ...createHostInfoActivities(deps),
   };
 }
 

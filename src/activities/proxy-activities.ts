@@ -18,7 +18,7 @@ export function createProxyActivities(deps: HostDeps) {
       const upstream = (await deps.proxy.currentUpstreams(routeOf(spec)))?.[0];
       if (!upstream) return undefined;
       const releases = await deps.containers.listReleases(spec.project, spec.environment);
-      const serving = releases.find((release) => release.running && upstreamFor(spec, release.name, release.port) === upstream);
+      const serving = releases.find((release) => release.running && upstreamFor(spec, release.name, release.port, deps.address) === upstream);
       return serving && { release: serving.release, image: serving.image, digest: serving.digest };
     },
 

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { resolveSecret } from '../config/secrets';
-import { buildContainerOptions, upstreamFor } from '../docker/container-spec';
+import { buildContainerOptions, portOfUpstream, upstreamFor } from '../docker/container-spec';
 import { parseImageRef } from '../model/image-ref';
 import type { ReleaseSummary } from '../model/owner-types';
 import type { DeploySpec, ReleaseContainer } from '../model/types';
@@ -52,7 +52,7 @@ export function createReconcileActivities(deps: HostDeps) {
       const problems: string[] = [];
       const releases = await deps.containers.listReleases(spec.project, spec.environment);
       let current = releases.find((release) => release.release === desired.release);
-      const expectedPort = upstream?.startsWith('127.0.0.1:') ? Number(upstream.slice('127.0.0.1:'.length)) : undefined;
+      const expectedPort = portOfUpstream(upstream, deps.address);
       if (!current) {
         current = await recreate(spec, desired, expectedPort);
         healed.push(`recreated ${current.name} from ${desired.digest}`);
@@ -70,7 +70,7 @@ export function createReconcileActivities(deps: HostDeps) {
         if (await healthy(spec, current)) healed.push(`restarted unhealthy ${current.name}`);
         else problems.push(`${current.name} is unhealthy even after a restart`);
       }
-      const target = upstreamFor(spec, current.name, current.port);
+      const target = upstreamFor(spec, current.name, current.port, deps.address);
       const route = { project: spec.project, environment: spec.environment, hostname: spec.hostname };
       if ((await deps.proxy.currentUpstreams(route))?.join(',') !== target) {
         await deps.proxy.point(route, [target]);

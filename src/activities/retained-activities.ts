@@ -31,7 +31,7 @@ export function createRetainedActivities(deps: HostDeps) {
       logFor(spec).info({ containerId: retained.id.slice(0, 12), release, wasRunning }, 'retained release started');
       return {
         wasRunning,
-        candidate: { containerId: retained.id, containerName: retained.name, port: retained.port, upstream: upstreamFor(spec, retained.name, retained.port) },
+        candidate: { containerId: retained.id, containerName: retained.name, port: retained.port, upstream: upstreamFor(spec, retained.name, retained.port, deps.address) },
       };
     },
 

@@ -1,3 +1,4 @@
+import { portOfUpstream } from '../docker/container-spec';
 import { markerValue } from '../proxy/driver';
 import type { DeploySpec } from '../model/types';
 import { fetchAnswer, type ProbeAnswer } from './http-probe';
@@ -26,7 +27,7 @@ export async function verifyThroughProxy(deps: HostDeps, spec: DeploySpec, upstr
   const path = spec.health.path;
   const marker = deps.proxy.markerHeader?.toLowerCase();
   let direct: ProbeAnswer | undefined;
-  if (!marker && upstreams.every((upstream) => loopbackUpstream.test(upstream))) {
+  if (!marker && upstreams.every((upstream) => loopbackUpstream.test(upstream) || portOfUpstream(upstream, deps.address) !== undefined)) {
     const answer = await fetchAnswer({ url: `http://${upstreams[0]}${path}`, timeoutMs: spec.health.timeoutMs });
     if ('status' in answer) direct = answer;
   }

@@ -8,6 +8,7 @@ import { deploymentListRouter } from './deployment-list-router';
 import { deploymentsRouter } from './deployments-router';
 import { environmentsRouter } from './environments-router';
 import { eventsRouter } from './events-router';
+import { hostsRouter } from './hosts-router';
 import { errorMiddleware, HttpError } from './http-error';
 import { MetricsSource } from './metrics-source';
 import { metricsRouter } from './metrics-router';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(environmentsRouter(deps.config, deployments));
   app.use(deploymentListRouter(deps.config, deps.client));
   app.use(eventsRouter(deployments));
+  app.use(hostsRouter(deps.config, deps.client, deps.taskQueue));
   app.use(metricsRouter(new MetricsSource(deps.config, deps.client, deployments)));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.log));

@@ -98,6 +98,13 @@ export const routes: RouteSpec[] = [
     body: { name: 'RollbackRequest', schema: rollbackRequestSchema },
     responses: { 202: '`{"id","status":"queued","release"}`', 404: 'unknown project, environment or release', 409: 'a deploy is running, or nothing to roll back to' },
   },
+  {
+    method: 'get',
+    path: '/v1/hosts',
+    scope: 'read',
+    summary: "Docker hosts: whether a worker polls each host's queue, its Docker version (asked through that worker) and its environments",
+    responses: { 200: '`{"hosts": [{name, address, taskQueue, worker: {polling, lastSeen, identities}, docker | null, dockerUnavailable?, environments}]}`' },
+  },
 ];
 
 const patterns = routes.map((route) => ({

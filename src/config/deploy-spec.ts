@@ -48,6 +48,7 @@ export function buildDeploySpec(
     hostname: environment.hostname,
     network: host.network,
     portRange: host.ports,
+    hostTimeoutMs: host.hostTimeout,
     health: {
       path: project.health.path,
       intervalMs: project.health.interval,

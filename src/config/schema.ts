@@ -40,6 +40,10 @@ const hostSchema = z.strictObject({
   docker: z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/.+|http:\/\/.+)$/, 'should be unix:///path or tcp://host:port').default('unix:///var/run/docker.sock'),
   network: z.string().min(1).default('host'),
   ports: portRange.default({ from: 21000, to: 21999 }),
+  /** Where this host's proxy and Berth's probes reach its containers (host networking). */
+  address: z.string().regex(/^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])$/, 'should be a host name or IP address, like 127.0.0.1 or 10.0.0.12').default('127.0.0.1'),
+  /** How long a deploy waits for this host's worker to pick up a step before it fails. */
+  hostTimeout: duration.default(600_000),
   /** This host's proxy, when it differs from the top-level one. */
   proxy: proxySchema.optional(),
 });

@@ -66,9 +66,16 @@ export function buildContainerOptions(input: ContainerInput): Dockerode.Containe
   };
 }
 
-/** The address the proxy dials for a candidate, as seen from the proxy. */
-export function upstreamFor(spec: DeploySpec, name: string, port: number | undefined): string {
+/** The address the proxy dials for a candidate, as seen from the proxy; `address` is the host's (`hosts.<h>.address`). */
+export function upstreamFor(spec: DeploySpec, name: string, port: number | undefined, address: string): string {
   if (spec.network !== 'host') return `${name}:${containerPort}`;
   if (port === undefined) throw invalidSpec(`deployment ${spec.deploymentId}: host networking needs a port`);
-  return `127.0.0.1:${port}`;
+  return `${address.includes(':') && !address.startsWith('[') ? `[${address}]` : address}:${port}`;
+}
+
+/** The port of a host-networking upstream on `address`, or undefined for another address or a named network. */
+export function portOfUpstream(upstream: string | undefined, address: string): number | undefined {
+  const match = upstream?.match(/^(.+):(\d+)$/);
+  if (!match || match[1].replace(/^\[|\]$/g, '') !== address.replace(/^\[|\]$/g, '')) return undefined;
+  return Number(match[2]);
 }

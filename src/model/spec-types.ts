@@ -39,6 +39,8 @@ export interface DeploySpec {
   hostname: string;
   network: string;
   portRange: { from: number; to: number };
+  /** How long a step waits for the host's worker to pick it up; absent in deploys requested before it existed. */
+  hostTimeoutMs?: number;
   health: HealthSpec;
   keep: number;
   drainMs: number;

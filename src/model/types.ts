@@ -110,6 +110,8 @@ export interface DeployRecord {
   schemaNote?: string;
   upstream?: string;
   previousRelease?: string;
+  /** Set while a step waits for the host's worker: `waiting for host app2's worker`. */
+  waitingFor?: string;
   createdAt: string;
   finishedAt?: string;
   steps: StepRecord[];

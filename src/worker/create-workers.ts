@@ -16,6 +16,8 @@ export interface WorkerSetup {
   env?: NodeJS.ProcessEnv;
   /** Only these hosts' activities run here; by default all configured hosts. */
   hosts?: string[];
+  /** Whether the workflow and notify worker runs here too; by default it does. */
+  workflows?: boolean;
   /** A prebuilt workflow bundle (tests reuse one); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Fault injection for integration tests; never set in production. */
@@ -24,15 +26,16 @@ export interface WorkerSetup {
   faultsFile?: string;
 }
 
-/** One worker for workflows and notifications, and one per Docker host for its activities. */
+/** The worker for workflows and notifications (unless `workflows: false`), and one per selected Docker host for its activities. */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const env = setup.env ?? process.env;
   const common = { connection: setup.connection, namespace: setup.namespace };
   const workflowSource = setup.workflowBundle
     ? { workflowBundle: setup.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
-  const workers = [
-    await Worker.create({
+  const workers: Worker[] = [];
+  if (setup.workflows ?? true) {
+    workers.push(await Worker.create({
       ...common,
       ...workflowSource,
       taskQueue: setup.taskQueue,
@@ -40,8 +43,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
         ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace }), taskQueue: setup.taskQueue }),
       },
-    }),
-  ];
+    }));
+  }
   for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {
     const deps = buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults);
     // A proxy that cannot be driven as configured (a missing confDir, ...) stops Berth at start, not at the first switch.

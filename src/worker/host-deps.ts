@@ -15,6 +15,7 @@ export function buildHostDeps(config: BerthConfig, host: string, log: Logger, en
   const where = config.hosts[host].proxy ? `hosts/${host}/proxy` : 'proxy';
   return {
     host,
+    address: config.hosts[host].address,
     docker,
     images: new ImageClient(docker, hostLog),
     containers: new ContainerClient(docker, hostLog),

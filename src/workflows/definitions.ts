@@ -10,7 +10,7 @@ import type { PipelineRecord } from '../model/pipeline-types';
 import type { DeployRecord } from '../model/types';
 
 /** Workflow type names, for clients that start workflows without importing their code. */
-export const workflowTypes = { deploy: 'deployWorkflow', rollback: 'rollbackWorkflow', environment: 'environmentWorkflow', pipeline: 'pipelineWorkflow' } as const;
+export const workflowTypes = { deploy: 'deployWorkflow', rollback: 'rollbackWorkflow', environment: 'environmentWorkflow', pipeline: 'pipelineWorkflow', hostInfo: 'hostInfoWorkflow' } as const;
 
 /** The deploy's record: status, steps and outcome so far. */
 export const statusQuery = defineQuery<DeployRecord>('status');

@@ -24,7 +24,7 @@ export class ReleaseRun {
     kind: DeployKind,
     release: string,
   ) {
-    this.acts = hostActivities(spec);
+    this.acts = hostActivities(spec, (message) => this.waiting(message));
     this.record = {
       id: spec.deploymentId,
       kind,
@@ -41,6 +41,20 @@ export class ReleaseRun {
     };
     setHandler(statusQuery, () => this.record);
     upsertSearchAttributes([{ key: BerthStatus, value: 'running' }]);
+  }
+
+  /** A step sits in the host's queue with no worker to take it: the record and the Web UI say so. */
+  private waiting(message: string | undefined): void {
+    if (message === this.record.waitingFor) return;
+    const step = this.steps.running();
+    if (message === undefined) {
+      delete this.record.waitingFor;
+      setCurrentDetails(step ? `Step **${step.name}** is running.` : '');
+      return;
+    }
+    this.record.waitingFor = message;
+    this.steps.log(step?.name ?? 'pull', message);
+    setCurrentDetails(`Step **${step?.name ?? 'start-up'}** is ${message} (hostTimeout ${Math.round((this.spec.hostTimeoutMs ?? 0) / 1000) || 600}s)`);
   }
 
   /** The digest is what history and rollback need; the memo keeps it visible without a query. */

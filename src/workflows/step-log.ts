@@ -43,6 +43,11 @@ export class StepLog {
     if (this.events.length > maxEvents) this.events.splice(0, this.events.length - maxEvents);
   }
 
+  /** The innermost step still running. */
+  running(): StepRecord | undefined {
+    return [...this.steps].reverse().find((step) => step.status === 'running');
+  }
+
   lastFailed(): StepRecord | undefined {
     return [...this.steps].reverse().find((step) => step.status === 'failed');
   }

@@ -1,5 +1,6 @@
 import { ActivityCancellationType, proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
-import type { HostActivities, NotifyActivities } from '../activities';
+import type { NotifyActivities } from '../activities';
+import { HostWait } from './host-wait';
 import { migrationBudgetMs } from '../model/migration-types';
 import { hostTaskQueue } from '../model/task-queues';
 import type { DeploySpec } from '../model/types';
@@ -7,15 +8,16 @@ import type { DeploySpec } from '../model/types';
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 };
 
 /** A summary names the call in the Web UI's event history, so the history reads as the deploy's story. */
-function group(options: ActivityOptions) {
-  return (summary?: string) => proxyActivities<HostActivities>(summary ? { ...options, summary } : options);
+function grouper(wait: HostWait) {
+  return (options: ActivityOptions) => (summary?: string) => wait.activities(summary ? { ...options, summary } : options);
 }
 
 /**
  * Host-bound activities with their timeouts. They wait for cancellation to
  * complete, so an undo never races the step it undoes.
  */
-export function hostActivities(spec: DeploySpec) {
+export function hostActivities(spec: DeploySpec, onWaiting: (message: string | undefined) => void = () => undefined) {
+  const group = grouper(new HostWait(spec, onWaiting));
   const taskQueue = hostTaskQueue(spec.host);
   const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
   const { intervalMs, timeoutMs, retries, startPeriodMs, monitorMs } = spec.health;

@@ -1,4 +1,4 @@
-import { buildContainerOptions, upstreamFor } from '../../src/docker/container-spec';
+import { buildContainerOptions, portOfUpstream, upstreamFor } from '../../src/docker/container-spec';
 import { containerName, environmentFilters } from '../../src/docker/labels';
 import { PermanentError } from '../../src/model/errors';
 import type { DeploySpec } from '../../src/model/types';
@@ -86,9 +86,19 @@ describe('container spec', () => {
   });
 
   it('names the upstream the proxy dials', () => {
-    expect(upstreamFor(specFor(), 'berth-web-staging-01', 21004)).toBe('127.0.0.1:21004');
-    expect(upstreamFor(specFor({ network: 'berth' }), 'berth-web-staging-01', undefined)).toBe('berth-web-staging-01:8080');
-    expect(() => upstreamFor(specFor(), 'berth-web-staging-01', undefined)).toThrow(PermanentError);
+    expect(upstreamFor(specFor(), 'berth-web-staging-01', 21004, '127.0.0.1')).toBe('127.0.0.1:21004');
+    expect(upstreamFor(specFor(), 'berth-web-staging-01', 21004, '10.0.0.12')).toBe('10.0.0.12:21004');
+    expect(upstreamFor(specFor(), 'berth-web-staging-01', 21004, '::1')).toBe('[::1]:21004');
+    expect(upstreamFor(specFor({ network: 'berth' }), 'berth-web-staging-01', undefined, '127.0.0.1')).toBe('berth-web-staging-01:8080');
+    expect(() => upstreamFor(specFor(), 'berth-web-staging-01', undefined, '127.0.0.1')).toThrow(PermanentError);
+  });
+
+  it('reads the port back from an upstream on the host address only', () => {
+    expect(portOfUpstream('10.0.0.12:21004', '10.0.0.12')).toBe(21004);
+    expect(portOfUpstream('[::1]:21004', '::1')).toBe(21004);
+    expect(portOfUpstream('127.0.0.1:21004', '10.0.0.12')).toBeUndefined();
+    expect(portOfUpstream('berth-web-staging-01:8080', '127.0.0.1')).toBeUndefined();
+    expect(portOfUpstream(undefined, '127.0.0.1')).toBeUndefined();
   });
 
   it('names containers and filters releases by label', () => {

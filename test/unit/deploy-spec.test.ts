@@ -37,6 +37,7 @@ describe('buildDeploySpec', () => {
       hostname: 'web.staging.localhost',
       network: 'host',
       portRange: { from: 21000, to: 21099 },
+      hostTimeoutMs: 600000,
       health: { path: '/health', intervalMs: 200, timeoutMs: 2000, retries: 25, startPeriodMs: 5000, monitorMs: 10000, monitorFailures: 3 },
       keep: 2,
       drainMs: 2000,
