@@ -30,7 +30,7 @@ export class BerthProcess {
 
   constructor(
     readonly role: 'worker' | 'api',
-    private readonly options: { configFile: string; logFile: string; env?: NodeJS.ProcessEnv },
+    private readonly options: { configFile: string; logFile: string; env?: NodeJS.ProcessEnv; args?: string[] },
   ) {}
 
   get pid(): number | undefined {
@@ -40,7 +40,7 @@ export class BerthProcess {
   /** Starts it and waits (bounded) until it logs that it is up. */
   async start(timeoutMs = 120_000): Promise<this> {
     const fd = fs.openSync(this.options.logFile, 'a');
-    const child = spawn(process.execPath, [distMain, this.role], {
+    const child = spawn(process.execPath, [distMain, this.role, ...(this.options.args ?? [])], {
       cwd: path.dirname(this.options.configFile),
       env: { ...process.env, BERTH_CONFIG: this.options.configFile, BERTH_LOG_LEVEL: 'info', ...this.options.env },
       stdio: ['ignore', fd, fd],

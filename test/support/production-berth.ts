@@ -34,7 +34,15 @@ export class ProductionBerth {
   apiUrl!: string;
   private readonly processes: BerthProcess[] = [];
 
-  constructor(private readonly options: { name: string; projects: Record<string, ProductionProject>; ports: string }) {}
+  constructor(
+    private readonly options: {
+      name: string;
+      projects: Record<string, ProductionProject>;
+      ports: string;
+      /** Host entries over the generated ones (another dockerd, its own proxy, ...), or extra hosts. */
+      hosts?: Record<string, Record<string, unknown>>;
+    },
+  ) {}
 
   async start(): Promise<this> {
     this.world = await productionWorld();
@@ -64,8 +72,13 @@ export class ProductionBerth {
   }
 
   /** Starts a new `berth <role>` process; `afterAll` stops every one still running. */
-  async spawn(role: 'worker' | 'api'): Promise<BerthProcess> {
-    const process = new BerthProcess(role, { configFile: this.configFile, logFile: path.join(this.dir, `${role}.log`), env: { BERTH_FAULTS_FILE: this.faultsFile } });
+  async spawn(role: 'worker' | 'api', extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<BerthProcess> {
+    const process = new BerthProcess(role, {
+      configFile: this.configFile,
+      logFile: path.join(this.dir, `${role}.log`),
+      env: { BERTH_FAULTS_FILE: this.faultsFile, ...extra.env },
+      args: extra.args,
+    });
     this.processes.push(process);
     return process.start();
   }

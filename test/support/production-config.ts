@@ -18,6 +18,7 @@ export interface ProductionConfigInput {
   secretsDir: string;
   apiPort: number;
   hostname(project: string, environment: string): string;
+  hosts?: Record<string, Record<string, unknown>>;
 }
 
 /** A production-style berth.yaml (as JSON, which is YAML): Temporal configured, tokens from files. */
@@ -37,9 +38,12 @@ export function productionConfig(input: ProductionConfigInput) {
     },
     proxy: { driver: 'caddy', adminUrl: `http://${testWorld.caddyAdminAddress}`, listen: testWorld.caddyListenAddress, tls: 'off', server: 'berth-test' },
     // One entry per host, each with its own task queue: another dockerd joins as another entry.
-    hosts: Object.fromEntries(
-      hosts.map((host, i) => [host, { docker: `unix://${testWorld.dockerSocket}`, network: 'host', ports: `${low + i * span}-${low + (i + 1) * span - 1}` }]),
-    ),
+    hosts: {
+      ...Object.fromEntries(
+        hosts.map((host, i) => [host, { docker: `unix://${testWorld.dockerSocket}`, network: 'host', ports: `${low + i * span}-${low + (i + 1) * span - 1}`, ...input.hosts?.[host] }]),
+      ),
+      ...Object.fromEntries(Object.entries(input.hosts ?? {}).filter(([host]) => !hosts.includes(host))),
+    },
     notify: [],
     projects: Object.fromEntries(
       Object.entries(input.projects).map(([name, project]) => [
