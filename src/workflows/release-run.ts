@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancellationScope, isCancellation, log, setCurrentDetails, setHandler, sleep, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { BerthStatus } from '../model/search-attributes';
+import { defaultHostTimeoutMs } from './host-wait';
 import { Saga } from './saga';
 import { StepLog, failureMessage } from './step-log';
 import { statusQuery } from './definitions';
@@ -54,7 +55,7 @@ export class ReleaseRun {
     }
     this.record.waitingFor = message;
     this.steps.log(step?.name ?? 'pull', message);
-    setCurrentDetails(`Step **${step?.name ?? 'start-up'}** is ${message} (hostTimeout ${Math.round((this.spec.hostTimeoutMs ?? 0) / 1000) || 600}s)`);
+    setCurrentDetails(`Step **${step?.name ?? 'start-up'}** is ${message}; it fails after ${Math.round((this.spec.hostTimeoutMs ?? defaultHostTimeoutMs) / 1000)}s (hostTimeout).`);
   }
 
   /** The digest is what history and rollback need; the memo keeps it visible without a query. */
