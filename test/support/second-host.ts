@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,9 @@ export class SecondHost {
     await this.removeContainers(projects).catch(() => undefined);
     await this.caddy?.stop();
     await this.dockerd?.stop();
+    // dockerd leaves its default network namespace bind-mounted under exec-root.
+    const netns = path.join(this.dir, 'exec', 'netns', 'default');
+    if (fs.existsSync(netns)) execFileSync('umount', ['-l', netns]);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
