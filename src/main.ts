@@ -9,6 +9,7 @@ import { resolveSecret, SecretError } from './config/secrets';
 import { startEmbedded, type Embedded } from './embedded/start-embedded';
 import { createLogger } from './logger';
 import { createWorkers } from './worker/create-workers';
+import { startEventWatchers } from './worker/event-watchers';
 
 const log = createLogger();
 
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   const running = Promise.all(workers.map((worker) => worker.run()));
 
   const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  // Each host's worker heals from Docker's events; the API alone watches nothing.
+  const watchers = role === 'api' ? undefined : startEventWatchers({ config, client, log });
   let server: Server | undefined;
   if (role !== 'worker') {
     const app = createApp({ config, client, taskQueue, tokens, log });
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     server?.close();
+    await watchers?.stop();
     for (const worker of workers) worker.shutdown();
     await running.catch(() => undefined);
     await client.connection.close();

@@ -10,6 +10,7 @@ import type { BerthConfig } from '../../src/config/schema';
 import { ContainerClient } from '../../src/docker/container-client';
 import { CaddyClient } from '../../src/proxy/caddy-client';
 import { createWorkers } from '../../src/worker/create-workers';
+import { startEventWatchers, type EventWatchers } from '../../src/worker/event-watchers';
 import type { DeployRecord, ReleaseContainer } from '../../src/workflows/types';
 import { getThroughProxy, type ProxyAnswer } from './proxy-client';
 import { WebhookReceiver } from './webhook-receiver';
@@ -46,6 +47,7 @@ export class Harness {
   client!: Client;
   apiUrl!: string;
   private workers: Worker[] = [];
+  private watchers?: EventWatchers;
   private log!: pino.Logger;
   private workerConnection!: NativeConnection;
   private running?: Promise<unknown>;
@@ -139,10 +141,12 @@ export class Harness {
       faults: this.faults,
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
+    this.watchers = startEventWatchers({ config: this.config, client: new Client({ connection: this.workerConnection, namespace: temporal.namespace }), log: this.log });
   }
 
   /** Shuts every worker down and starts new ones, as a restarted Berth process would. */
   async restartWorkers(): Promise<void> {
+    await this.watchers?.stop();
     for (const worker of this.workers) worker.shutdown();
     await this.running;
     await this.startWorkers();
@@ -215,6 +219,8 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    // First, or the owners would heal what cleanup removes.
+    await this.watchers?.stop();
     await this.cleanup().catch(() => undefined);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     for (const worker of this.workers) worker.shutdown();
