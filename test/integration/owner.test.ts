@@ -101,6 +101,8 @@ describe('the environment owner', () => {
     const record = await berth.deployAndWait('v1', 'events');
     expect(record.status).toBe('succeeded');
     const [live] = (await berth.releases('events')).filter((r) => r.running);
+    // Docker's own restart policy would bring a killed container back too; without it, only Berth can.
+    await berth.docker.getContainer(live.id).update({ RestartPolicy: { Name: 'no' } });
 
     const killedAt = Date.now();
     await berth.docker.getContainer(live.id).kill();
@@ -108,7 +110,7 @@ describe('the environment owner', () => {
     console.log(`killed live container served again after ${Date.now() - killedAt} ms (reconcile interval 10 min: the event stream healed it)`);
 
     expect((await berth.releases('events')).filter((r) => r.running).map((r) => r.id)).toEqual([live.id]);
-    await waitFor(() => berth.receiver.received.some((hook) => hook.json.event === 'drift_healed' && hook.json.environment === 'events' && /started/.test(String(hook.json.reason))));
+    await waitFor(() => berth.receiver.received.some((hook) => hook.json.event === 'drift_healed' && hook.json.environment === 'events' && String(hook.json.reason).startsWith(`started ${live.name}`)));
     const history = await berth.client.workflow.getHandle(ownerId('events')).fetchHistory();
     const signals = history.events!.filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'containerEvent');
     expect(signals.length).toBeGreaterThanOrEqual(1);
@@ -124,7 +126,8 @@ describe('the environment owner', () => {
     const impostor = await berth.docker.createContainer({
       name: live.name,
       Image: berth.image('v2'),
-      Env: recorded.Config.Env,
+      // Only what Berth passed: the image's own VERSION must be v2's.
+      Env: recorded.Config.Env.filter((entry) => entry.startsWith('PORT=')),
       Labels: recorded.Config.Labels,
       HostConfig: { NetworkMode: 'host' },
     });
