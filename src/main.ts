@@ -7,7 +7,9 @@ import { ConfigError, loadConfig } from './config/load-config';
 import type { BerthConfig } from './config/schema';
 import { resolveSecret, SecretError } from './config/secrets';
 import { startEmbedded, type Embedded } from './embedded/start-embedded';
+import type { ContainerEventNotice } from './model/owner-types';
 import { createLogger } from './logger';
+import { tellOwner } from './temporal/owner-client';
 import { createWorkers } from './worker/create-workers';
 import { startEventWatchers } from './worker/event-watchers';
 
@@ -47,7 +49,8 @@ async function main(): Promise<void> {
 
   const client = new Client({ connection: await Connection.connect({ address }), namespace });
   // Each host's worker heals from Docker's events; the API alone watches nothing.
-  const watchers = role === 'api' ? undefined : startEventWatchers({ config, client, log });
+  const tell = (project: string, environment: string, notice: ContainerEventNotice) => tellOwner(client, project, environment, notice);
+  const watchers = role === 'api' ? undefined : startEventWatchers({ config, tellOwner: tell, log });
   let server: Server | undefined;
   if (role !== 'worker') {
     const app = createApp({ config, client, taskQueue, tokens, log });

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
-import { dockerFor } from '../docker/connect';
-import { parseImageRef } from '../docker/image-ref';
+import Dockerode from 'dockerode';
+import { parseImageRef } from '../model/image-ref';
 import { startCaddy } from './caddy';
 import type { EmbeddedProcess } from './child-process';
 import { demoRepository, ensureDemoImages } from './demo-images';
@@ -64,10 +64,14 @@ export async function startEmbedded(config: BerthConfig, log: Logger, stateDir =
       }
     }
     // The README's first deploy pulls from a registry on this machine: run it, and put the demo app in it.
-    const firstHost = Object.values(config.hosts)[0];
+    // Only a daemon on this machine can push to (and pull from) a loopback registry.
+    const localDocker = Object.values(config.hosts).find((host) => host.docker.startsWith('unix://'));
     for (const { address, demo } of localRegistries(config)) {
       started.push(await startRegistry({ address, logFile: path.join(stateDir, 'logs', 'registry.log'), logger: log }));
-      if (demo && firstHost) await ensureDemoImages({ registry: address, docker: dockerFor(firstHost.docker), tags: demoTags, logger: log });
+      if (demo && localDocker) {
+        const docker = new Dockerode({ socketPath: localDocker.docker.slice('unix://'.length) });
+        await ensureDemoImages({ registry: address, docker, tags: demoTags, logger: log });
+      }
     }
     const admin = new URL(config.proxy.adminUrl);
     if (loopback.has(admin.hostname)) {

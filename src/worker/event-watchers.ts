@@ -1,16 +1,17 @@
-import type { Client } from '@temporalio/client';
 import type { BerthConfig } from '../config/schema';
 import { dockerFor } from '../docker/connect';
 import type { ContainerEvent } from '../docker/container-events';
 import { shortId } from '../docker/docker-api';
 import { DockerEventStream } from '../docker/event-stream';
 import type { Logger } from '../logger';
-import { tellOwner } from '../temporal/owner-client';
-import type { ContainerEventNotice } from '../workflows/environment-state';
+import type { ContainerEventNotice } from '../model/owner-types';
+
+/** Signals an environment's owner; false when it has none (never deployed). The client gateway's `tellOwner`. */
+export type TellOwner = (project: string, environment: string, notice: ContainerEventNotice) => Promise<boolean>;
 
 export interface EventWatchSetup {
   config: BerthConfig;
-  client: Client;
+  tellOwner: TellOwner;
   log: Logger;
   /** Only these hosts are watched; by default all configured hosts. */
   hosts?: string[];
@@ -46,7 +47,7 @@ export function startEventWatchers(setup: EventWatchSetup): EventWatchers {
   const sends = new Set<Promise<void>>();
 
   const send = (project: string, environment: string, notice: ContainerEventNotice, log: Logger) => {
-    const sent = tellOwner(setup.client, project, environment, notice)
+    const sent = setup.tellOwner(project, environment, notice)
       .then((told) => log.info({ project, environment, events: notice.events.length, resync: notice.resync === true, told }, told ? 'told the owner' : 'no owner to tell'))
       // The periodic reconcile pass still finds what this signal would have healed.
       .catch((error: Error) => log.warn({ project, environment, error: error.message }, 'telling the owner failed'))

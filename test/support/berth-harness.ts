@@ -10,8 +10,9 @@ import type { BerthConfig } from '../../src/config/schema';
 import { ContainerClient } from '../../src/docker/container-client';
 import { CaddyClient } from '../../src/proxy/caddy-client';
 import { createWorkers } from '../../src/worker/create-workers';
+import { tellOwner } from '../../src/temporal/owner-client';
 import { startEventWatchers, type EventWatchers } from '../../src/worker/event-watchers';
-import type { DeployRecord, ReleaseContainer } from '../../src/workflows/types';
+import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { getThroughProxy, type ProxyAnswer } from './proxy-client';
 import { WebhookReceiver } from './webhook-receiver';
 import { workflowBundlePath } from './workflow-bundle';
@@ -141,7 +142,8 @@ export class Harness {
       faults: this.faults,
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
-    this.watchers = startEventWatchers({ config: this.config, client: new Client({ connection: this.workerConnection, namespace: temporal.namespace }), log: this.log });
+    const client = new Client({ connection: this.workerConnection, namespace: temporal.namespace });
+    this.watchers = startEventWatchers({ config: this.config, tellOwner: (project, environment, notice) => tellOwner(client, project, environment, notice), log: this.log });
   }
 
   /** Shuts every worker down and starts new ones, as a restarted Berth process would. */

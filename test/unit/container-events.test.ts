@@ -1,6 +1,7 @@
 import { containerEventFilters, parseContainerEvent, splitLines } from '../../src/docker/container-events';
-import { healDue, initialState, noteContainerEvent, remember, type OwnerState } from '../../src/workflows/environment-state';
-import type { DeployRecord, DeploySpec } from '../../src/workflows/types';
+import type { OwnerState } from '../../src/model/owner-types';
+import { healDue, initialState, noteContainerEvent, remember } from '../../src/workflows/environment-state';
+import type { DeployRecord, DeploySpec } from '../../src/model/types';
 
 const labels = { 'berth.managed': 'true', 'berth.project': 'web', 'berth.environment': 'staging', 'berth.release': 'web-staging-a', image: 'x' };
 const line = (action: string, attributes: Record<string, string> = labels, type = 'container') =>
