@@ -17,10 +17,18 @@ export interface ReconcileResult {
 }
 
 export function createReconcileActivities(deps: HostDeps) {
-  /** A few probes, so one slow answer is not called drift. */
+  /**
+   * A few probes, so one slow answer is not called drift; a container that
+   * just (re)started, by Berth or by Docker's restart policy, gets the health
+   * gate's whole budget, as a candidate does, before it counts as unhealthy.
+   */
   async function healthy(spec: DeploySpec, container: ReleaseContainer): Promise<boolean> {
     const url = await healthUrl(deps, spec, { containerId: container.id, containerName: container.name, port: container.port, upstream: '' });
-    for (let attempt = 0; attempt < 3; attempt++) {
+    const { startPeriodMs, retries, intervalMs } = spec.health;
+    const budgetMs = startPeriodMs + retries * intervalMs;
+    const startedAt = Date.parse((await deps.containers.inspect(container.id)).State.StartedAt);
+    const attempts = Date.now() - startedAt < budgetMs ? Math.max(3, Math.ceil(budgetMs / intervalMs)) : 3;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       if ((await probe({ url, timeoutMs: spec.health.timeoutMs })) === undefined) return true;
       await Context.current().sleep(spec.health.intervalMs);
     }
