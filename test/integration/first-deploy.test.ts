@@ -74,5 +74,8 @@ describe("the README's first deploy", () => {
     expect(record.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
 
     expect(await sh(through.command)).toBe(through.output);
+
+    // npm start changed no file of the checkout (the lockfile included): only ignored state under .berth/ and dist/.
+    expect(await sh('git status --porcelain')).toBe('');
   });
 });
