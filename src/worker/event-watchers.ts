@@ -38,8 +38,9 @@ export function environmentsOn(config: BerthConfig, host: string): Map<string, {
  * Each host's worker follows its Docker daemon's events and tells the owning
  * environment at once when one of Berth's containers dies, runs out of memory
  * or is removed, so a heal starts within a second rather than at the next
- * reconcile pass. After the stream was lost (a dockerd restart keeps no
- * events), every environment on the host is asked to check itself.
+ * reconcile pass. Whenever the stream opens (the worker starts, or it was
+ * lost: a restarted dockerd keeps no events), every environment on the host
+ * is asked to check itself once, for what happened unseen.
  */
 export function startEventWatchers(setup: EventWatchSetup): EventWatchers {
   const coalesceMs = setup.coalesceMs ?? 100;
@@ -79,8 +80,8 @@ export function startEventWatchers(setup: EventWatchSetup): EventWatchers {
       log.info({ project, environment, release, action, containerId: shortId(containerId) }, 'container event');
       queue(project, environment, (notice) => notice.events.push({ action, release, containerId: shortId(containerId) }), log);
     };
-    const onConnect = (reconnected: boolean) => {
-      if (!reconnected) return;
+    // Events from before the stream was (re)opened are gone: while this worker was down, or dockerd restarted.
+    const onConnect = () => {
       for (const { project, environment } of environments.values()) queue(project, environment, (notice) => (notice.resync = true), log);
     };
     return new DockerEventStream(dockerFor(setup.config.hosts[host].docker), log, { onEvent, onConnect }).start();
