@@ -15,7 +15,7 @@ const log = createLogger();
 function resolveTokens(config: BerthConfig): ApiToken[] {
   return config.api.tokens.map((token, index) => {
     try {
-      return { name: token.name, value: resolveSecret(token.secret), scopes: token.scopes };
+      return { name: token.name, value: resolveSecret(token.secret), scopes: token.scopes, projects: token.projects, environments: token.environments };
     } catch (error) {
       throw new ConfigError('configuration', [`api/tokens/${index}/secret: ${(error as SecretError).message}`]);
     }

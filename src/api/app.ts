@@ -8,7 +8,8 @@ import { deploymentListRouter } from './deployment-list-router';
 import { deploymentsRouter } from './deployments-router';
 import { environmentsRouter } from './environments-router';
 import { eventsRouter } from './events-router';
-import { errorMiddleware, HttpError } from './http-error';
+import { bodyGuard } from './body-guard';
+import { errorMiddleware, HttpError, maxBodyBytes } from './http-error';
 import { MetricsSource } from './metrics-source';
 import { metricsRouter } from './metrics-router';
 import { buildOpenApi, packageVersion } from './openapi';
@@ -28,7 +29,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(deps.config, deps.log));
-  app.use(express.json({ limit: '64kb' }));
+  app.use(bodyGuard());
+  app.use(express.json({ limit: maxBodyBytes }));
   app.use(bindRequestBody(deps.config));
 
   app.get('/healthz', (_req, res) => {
@@ -53,7 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(deploymentsRouter(deps.config, deployments));
   app.use(environmentsRouter(deps.config, deployments));
   app.use(deploymentListRouter(deps.config, deps.client));
-  app.use(eventsRouter(deployments));
+  app.use(eventsRouter(deps.config, deployments));
   app.use(metricsRouter(new MetricsSource(deps.config, deps.client, deployments)));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.log));

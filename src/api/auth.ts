@@ -4,13 +4,19 @@ import type { Scope } from '../config/schema';
 import { HttpError } from './http-error';
 
 /** A token with its secret already resolved at start-up. */
-export interface ApiToken {
+export interface ApiToken extends TokenReach {
   name: string;
   value: string;
   scopes: Scope[];
 }
 
-export interface Caller {
+/** The projects and environments a token is limited to; absent means every one. */
+export interface TokenReach {
+  projects?: string[];
+  environments?: string[];
+}
+
+export interface Caller extends TokenReach {
   name: string;
   scopes: Scope[];
 }
@@ -30,7 +36,7 @@ export function authenticate(tokens: ApiToken[]): RequestHandler & { authenticat
     const hash = digest(presented);
     const token = known.find((candidate) => timingSafeEqual(candidate.hash, hash));
     if (!token) return next(new HttpError('unauthorized', 'the bearer token is not valid'));
-    res.locals.caller = { name: token.name, scopes: token.scopes } satisfies Caller;
+    res.locals.caller = { name: token.name, scopes: token.scopes, projects: token.projects, environments: token.environments } satisfies Caller;
     next();
   };
   // Marks where public routes end, for the route registry's test.

@@ -10,6 +10,9 @@ const tokenSchema = z.strictObject({
   name: z.string().min(1),
   secret: secretRef,
   scopes: z.array(scopeSchema).min(1),
+  /** Limits the token to these projects and/or environments; absent means all. */
+  projects: z.array(name).min(1).optional(),
+  environments: z.array(name).min(1).optional(),
 });
 
 const healthSchema = z.strictObject({
