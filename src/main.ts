@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from './api/app';
+import { dataConverterFor, payloadCodecFor } from './codec/data-converter';
 import type { ApiToken } from './api/auth';
 import { ConfigError, loadConfig } from './config/load-config';
 import type { BerthConfig } from './config/schema';
@@ -35,19 +36,21 @@ async function main(): Promise<void> {
   const role = roleOf(process.argv);
   const config = loadConfig();
   const tokens = role === 'worker' ? [] : resolveTokens(config);
+  // Keys resolve before anything starts, so a missing key stops Berth with its path.
+  const dataConverter = dataConverterFor(config);
   const embedded: Embedded = await startEmbedded(config, log);
   const address = config.temporal?.address ?? embedded.temporalAddress;
   const namespace = config.temporal?.namespace ?? 'default';
   const taskQueue = config.temporal?.taskQueue ?? 'berth';
 
   const workerConnection = await NativeConnection.connect({ address });
-  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log });
+  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log, dataConverter });
   const running = Promise.all(workers.map((worker) => worker.run()));
 
-  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const client = new Client({ connection: await Connection.connect({ address }), namespace, dataConverter });
   let server: Server | undefined;
   if (role !== 'worker') {
-    const app = createApp({ config, client, taskQueue, tokens, log });
+    const app = createApp({ config, client, taskQueue, tokens, log, codec: payloadCodecFor(config) });
     server = app.listen(config.api.listen.port, config.api.listen.host);
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
   }

@@ -1,8 +1,10 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { authenticate, type ApiToken } from './auth';
+import { codecCors, codecRouter } from './codec-router';
 import { DeploymentService } from './deployment-service';
 import { deploymentListRouter } from './deployment-list-router';
 import { deploymentsRouter } from './deployments-router';
@@ -22,6 +24,8 @@ export interface AppDeps {
   taskQueue: string;
   tokens: ApiToken[];
   log: Logger;
+  /** The payload codec when `temporal.encryption` is configured; served at `/codec/*`. */
+  codec?: PayloadCodec;
 }
 
 /** The HTTP API. It talks only to Temporal; workers do the work. */
@@ -50,7 +54,9 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(openApi);
   });
 
+  app.use(codecCors(deps.config.api.codec.corsOrigins));
   app.use(authenticate(deps.tokens));
+  app.use(codecRouter(deps.codec, deps.config.temporal?.namespace ?? 'default'));
   const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.config);
   app.use(deploymentsRouter(deps.config, deployments));
   app.use(environmentsRouter(deps.config, deployments));

@@ -1,5 +1,6 @@
 import type { ZodObject, ZodType } from 'zod';
 import type { Scope } from '../config/schema';
+import { codecRequestSchema } from './codec-router';
 import { reconcileRequestSchema, rollbackRequestSchema } from './environments-router';
 import { deploymentListQuerySchema } from './list-schemas';
 import { decisionRequestSchema, deployRequestSchema } from './schemas';
@@ -98,6 +99,16 @@ export const routes: RouteSpec[] = [
     body: { name: 'RollbackRequest', schema: rollbackRequestSchema },
     responses: { 202: '`{"id","status":"queued","release"}`', 404: 'unknown project, environment or release', 409: 'a deploy is running, or nothing to roll back to' },
   },
+  ...(['encode', 'decode'] as const).map(
+    (direction): RouteSpec => ({
+      method: 'post',
+      path: `/codec/${direction}`,
+      scope: 'read',
+      summary: `Temporal's remote codec protocol: ${direction} payloads with Berth's payload keys (for the Web UI and the CLI); X-Namespace must be Berth's`,
+      body: { name: 'CodecPayloads', schema: codecRequestSchema },
+      responses: { 200: '`{"payloads": [...]}`', 403: 'a token limited to some projects, or an origin not in api.codec.corsOrigins', 404: 'payload encryption is not configured' },
+    }),
+  ),
 ];
 
 const patterns = routes.map((route) => ({

@@ -33,6 +33,20 @@ function decode(payload: Payload | undefined): unknown {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Memos pass through the payload codec like everything else; search attributes never do. */
+async function withDecodedMemo(client: Client, raw: RawWorkflowExecutionInfo): Promise<RawWorkflowExecutionInfo> {
+  const codecs = client.options.loadedDataConverter.payloadCodecs;
+  const fields = raw.memo?.fields;
+  if (codecs.length === 0 || !fields) return raw;
+  const decoded: Record<string, Payload> = {};
+  for (const [key, payload] of Object.entries(fields)) {
+    let current = [payload as Payload];
+    for (const codec of [...codecs].reverse()) current = await codec.decode(current);
+    decoded[key] = current[0];
+  }
+  return { ...raw, memo: { fields: decoded } } as RawWorkflowExecutionInfo;
+}
+
 export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
   const memo = Object.fromEntries(Object.entries(raw.memo?.fields ?? {}).map(([key, payload]) => [key, decode(payload as Payload)])) as Partial<DeployMemo> & { commitTime?: string };
   const attribute = (key: string) => decode((raw.searchAttributes?.indexedFields ?? {})[key] as Payload | undefined) as string | undefined;
@@ -101,7 +115,8 @@ export async function listPage(client: Client, query: string, pageSize: number, 
       client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize, nextPageToken }),
     );
     const next = response.nextPageToken?.length ? encodePageToken(query, response.nextPageToken) : null;
-    return { deploys: response.executions.map(summaryOf), nextPageToken: next };
+    const executions = await Promise.all(response.executions.map((raw) => withDecodedMemo(client, raw)));
+    return { deploys: executions.map(summaryOf), nextPageToken: next };
   } catch (error) {
     // With a valid query, INVALID_ARGUMENT, UNKNOWN or a deadline on a paged call can only be the token.
     if (pageToken && [2, 3, 4].includes((error as { code?: number }).code ?? -1)) throw new HttpError('invalid_request', invalidToken);

@@ -5,6 +5,7 @@ import Dockerode from 'dockerode';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { Faults } from '../../src/activities/faults';
+import { dataConverterFor, payloadCodecFor } from '../../src/codec/data-converter';
 import { parseConfig } from '../../src/config/load-config';
 import type { BerthConfig } from '../../src/config/schema';
 import { ContainerClient } from '../../src/docker/container-client';
@@ -29,6 +30,12 @@ export interface HarnessOptions {
   environments?: Record<string, Record<string, unknown>>;
   /** Extra top-level config sections (registries, ...). */
   config?: Record<string, unknown>;
+  /** Extra settings of the temporal section (encryption, ...). */
+  temporal?: Record<string, unknown>;
+  /** Extra API tokens (their secrets env: references the test sets). */
+  tokens?: Array<Record<string, unknown>>;
+  /** Extra settings of the api section (codec, ...). */
+  api?: Record<string, unknown>;
   /** False: no workers in this process (a test runs them as separate processes). */
   workers?: boolean;
 }
@@ -77,14 +84,16 @@ export class Harness {
     const hook = await this.receiver.start();
     const environments = this.options.environments ?? { staging: {} };
     this.rawConfig = {
-      temporal: { address: this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}` },
+      temporal: { address: this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}`, ...this.options.temporal },
       api: {
         listen: '127.0.0.1:1',
         tokens: [
           { name: 'ci', secret: 'env:BERTH_TEST_TOKEN_CI', scopes: ['deploy'] },
           { name: 'ops', secret: 'env:BERTH_TEST_TOKEN_OPS', scopes: ['deploy', 'approve', 'rollback'] },
           { name: 'reader', secret: 'env:BERTH_TEST_TOKEN_READER', scopes: ['read'] },
+          ...(this.options.tokens ?? []),
         ],
+        ...this.options.api,
       },
       proxy: { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
       hosts: { [this.project]: { docker: 'unix:///var/run/docker.sock', network: 'host', ports: '21000-21999' } },
@@ -106,19 +115,26 @@ export class Harness {
     this.config = parseConfig(this.rawConfig);
     const temporal = this.config.temporal!;
     const log = pino({ level: 'info' }, pino.destination({ dest: `${__dirname}/../../.berth/test/berth-${this.project}.log`, mkdir: true, sync: true }));
-    const workerConnection = await NativeConnection.connect({ address: temporal.address });
-    const clientConnection = await Connection.connect({ address: temporal.address });
+    const workerConnection = await NativeConnection.connect({ address: temporal.address! });
+    const clientConnection = await Connection.connect({ address: temporal.address! });
     this.connections.push(workerConnection, clientConnection);
     this.log = log;
     this.workerConnection = workerConnection;
     if (this.options.workers !== false) await this.startWorkers();
-    this.client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+    this.client = new Client({ connection: clientConnection, namespace: temporal.namespace, dataConverter: dataConverterFor(this.config) });
     const app = createApp({
       config: this.config,
       client: this.client,
       taskQueue: temporal.taskQueue,
-      tokens: this.config.api.tokens.map((token) => ({ name: token.name, value: process.env[token.secret.slice(4)]!, scopes: token.scopes })),
+      tokens: this.config.api.tokens.map((token) => ({
+        name: token.name,
+        value: process.env[token.secret.slice(4)]!,
+        scopes: token.scopes,
+        projects: token.projects,
+        environments: token.environments,
+      })),
       log,
+      codec: payloadCodecFor(this.config),
     });
     this.server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => this.server!.once('listening', resolve));
@@ -137,6 +153,7 @@ export class Harness {
       log: this.log,
       workflowBundle: { codePath: await workflowBundlePath() },
       faults: this.faults,
+      dataConverter: dataConverterFor(this.config),
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
   }
