@@ -7,13 +7,14 @@ import { createMonitorActivities } from './monitor-activities';
 import { createProxyActivities } from './proxy-activities';
 import { createReconcileActivities } from './reconcile-activities';
 import { createRetainedActivities } from './retained-activities';
+import { scrubbing } from './scrubber';
 
 export { createNotifyActivities, type NotifyDeps } from './notify-activities';
 export type { HostDeps } from './host-deps';
 
 /** The activities bound to one Docker host; registered on that host's task queue. */
 export function createHostActivities(deps: HostDeps) {
-  return {
+  return scrubbing(deps.env, deps.registries, {
     ...createImageActivities(deps),
     ...createContainerActivities(deps),
     ...createRetainedActivities(deps),
@@ -22,7 +23,7 @@ export function createHostActivities(deps: HostDeps) {
     ...createProxyActivities(deps),
     ...createMigrationActivities(deps),
     ...createReconcileActivities(deps),
-  };
+  });
 }
 
 export type HostActivities = ReturnType<typeof createHostActivities>;
