@@ -55,7 +55,8 @@ export function scrubFailure(error: unknown, secrets: string[]): unknown {
   return clean;
 }
 
-type Activity = (...args: any[]) => Promise<unknown>;
+// Activities take their own argument types; `never` admits every one of them here.
+type Activity = (...args: never[]) => Promise<unknown>;
 
 /**
  * The one place where text leaves a host activity: each activity's result and
@@ -69,7 +70,7 @@ export function scrubbing<T extends Record<string, Activity>>(env: NodeJS.Proces
     async (...args: unknown[]) => {
       const secrets = deploySecrets(env, registries, args[0] as DeploySpec | undefined);
       try {
-        return scrubValue(await activity(...args), secrets);
+        return scrubValue(await activity(...(args as never[])), secrets);
       } catch (error) {
         throw scrubFailure(error, secrets);
       }
