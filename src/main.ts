@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   const client = new Client({ connection: await Connection.connect({ address }), namespace, dataConverter });
   let server: Server | undefined;
   if (role !== 'worker') {
-    const app = createApp({ config, client, taskQueue, tokens, log, codec: payloadCodecFor(config) });
+    // The embedded Web UI is configured with Berth's codec endpoint, so its origin is let in.
+    const corsOrigins = [...config.api.codec.corsOrigins, ...(embedded.uiUrl && config.temporal?.encryption ? [embedded.uiUrl] : [])];
+    const app = createApp({ config: { ...config, api: { ...config.api, codec: { corsOrigins } } }, client, taskQueue, tokens, log, codec: payloadCodecFor(config) });
     server = app.listen(config.api.listen.port, config.api.listen.host);
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
   }
