@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { resolveSecret } from '../config/secrets';
 import { scrub, secretsOfUrl } from '../db/redact';
-import type { DeploySpec } from '../workflows/types';
+import type { DeploySpec } from '../model/types';
 import type { RegistryCredentials } from './host-deps';
 
 /** Shorter values would mask ordinary words; a secret that short is not one. */

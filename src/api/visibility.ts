@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, RawWorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, optionalTsToDate, type Payload } from '@temporalio/common';
-import type { DeployKind, DeployStatus } from '../workflows/types';
+import type { DeployKind, DeployStatus } from '../model/types';
 import type { DeployMemo } from './deployment-service';
 import { HttpError } from './http-error';
 

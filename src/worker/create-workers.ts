@@ -1,11 +1,11 @@
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createHostActivities, createNotifyActivities } from '../activities';
+import { createHostActivities, createNotifyActivities, createPipelineActivities } from '../activities';
 import type { Faults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
-import { hostTaskQueue } from '../workflows/task-queues';
+import { hostTaskQueue } from '../model/task-queues';
 import { buildHostDeps } from './host-deps';
 
 export interface WorkerSetup {
@@ -37,13 +37,10 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...common,
       ...workflowSource,
       taskQueue: setup.taskQueue,
-      activities: createNotifyActivities({
-        receivers: setup.config.notify,
-        env,
-        log: setup.log,
-        client: new Client({ connection: setup.connection, namespace: setup.namespace, dataConverter: setup.dataConverter }),
-        taskQueue: setup.taskQueue,
-      }),
+      activities: {
+        ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
+        ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace, dataConverter: setup.dataConverter }), taskQueue: setup.taskQueue }),
+      },
     }),
   ];
   for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {

@@ -1,60 +1,7 @@
-import type { DeployKind, DeployRecord, DeploySpec, DeployStatus } from './types';
+import type { OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
+import type { DeployRecord, DeploySpec } from '../model/types';
 
-/** How the owner of one environment behaves; refreshed from config with every request. */
-export interface OwnerSettings {
-  project: string;
-  environment: string;
-  reconcileIntervalMs: number;
-  /** Heals allowed within `healWindowMs` before reconciliation stops and alerts. */
-  maxHeals: number;
-  healWindowMs: number;
-  idempotencyWindowMs: number;
-  /** Deploys per workflow run before continue-as-new keeps the history short. */
-  continueAsNewAfter: number;
-  historySize: number;
-}
-
-export interface QueuedRequest {
-  kind: DeployKind;
-  spec: DeploySpec;
-  idempotencyKey?: string;
-  enqueuedAt: number;
-}
-
-export interface ReleaseSummary {
-  deploymentId: string;
-  kind: DeployKind;
-  release: string;
-  image: string;
-  digest?: string;
-  commit?: string;
-  requestedBy: string;
-  status: DeployStatus;
-  finishedAt?: string;
-}
-
-export interface ReconcileReport {
-  at: string;
-  healed: string[];
-  problems: string[];
-}
-
-/** Everything the owner carries across continue-as-new. Plain data only. */
-export interface OwnerState {
-  settings: OwnerSettings;
-  queue: QueuedRequest[];
-  running?: string;
-  /** The release that should serve, with the spec that made it (for recreating it). */
-  desired?: { summary: ReleaseSummary; spec: DeploySpec; upstream?: string };
-  history: ReleaseSummary[];
-  superseded: Array<{ deploymentId: string; by: string; image: string; requestedBy: string; enqueuedAt: number }>;
-  idempotency: Array<{ key: string; deploymentId: string; at: number }>;
-  paused: boolean;
-  pausedReason?: string;
-  healTimes: number[];
-  lastReconcile?: ReconcileReport;
-  deploysThisRun: number;
-}
+export type { OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
 
 export function initialState(settings: OwnerSettings): OwnerState {
   return { settings, queue: [], history: [], superseded: [], idempotency: [], paused: false, healTimes: [], deploysThisRun: 0 };

@@ -1,7 +1,7 @@
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { HostActivities } from '../activities';
 import { healCapReached, type OwnerState } from './environment-state';
-import { hostTaskQueue } from './task-queues';
+import { hostTaskQueue } from '../model/task-queues';
 import { notify } from './workflow-activities';
 
 /**

@@ -1,10 +1,11 @@
 import { ApplicationFailure, CancellationScope, isCancellation, log, setCurrentDetails, setHandler, sleep, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import { BerthStatus } from './search-attributes';
+import { BerthStatus } from '../model/search-attributes';
 import { Saga } from './saga';
 import { StepLog, failureMessage } from './step-log';
-import { statusQuery } from './queries';
+import { statusQuery } from './definitions';
 import { hostActivities, notify, type HostActs } from './workflow-activities';
-import type { Candidate, DeployEvent, DeployKind, DeployRecord, DeploySpec, DeployStatus } from './types';
+import type { Candidate, DeployKind, DeployRecord, DeploySpec, DeployStatus } from '../model/types';
+import type { DeployEvent } from '../model/event-types';
 
 /**
  * The state of one deploy or rollback: its record (what the status query

@@ -5,7 +5,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { AesGcmCodec } from '../../src/codec/aes-gcm-codec';
-import type { DeployRecord } from '../../src/workflows/types';
+import type { DeployRecord } from '../../src/model/types';
 import { Harness, tokens } from '../support/berth-harness';
 import { ensureLeakyImage, leakyTag } from '../support/fixture-leaky';
 import { encodingOf, rawHistory, walkHistory } from '../support/raw-history';

@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createNotifyActivities } from '../../src/activities/notify-activities';
 import { notifyEntrySchema } from '../../src/config/notify-schema';
+import type { DeployEvent } from '../../src/model/event-types';
 import { verifySignature } from '../../src/notify/webhook';
-import type { DeployEvent } from '../../src/workflows/types';
 
 /**
  * A receiver that checks the signature the way a team's own endpoint would (as the README shows):

@@ -14,3 +14,7 @@ export interface ApprovalDecision {
   by: string;
   comment?: string;
 }
+
+export interface DecideRequest extends ApprovalDecision {
+  decision: 'approve' | 'reject';
+}

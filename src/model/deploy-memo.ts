@@ -1,0 +1,15 @@
+import type { DeployKind } from './types';
+
+/** Kept in the workflow memo, so lists and early reads need no query. */
+export interface DeployMemo {
+  kind: DeployKind | 'pipeline';
+  project: string;
+  environment: string;
+  image: string;
+  release: string;
+  requestedBy: string;
+  commit?: string;
+  commitTime?: string;
+  /** Upserted by the workflow once the image is pinned. */
+  digest?: string;
+}
