@@ -36,6 +36,10 @@ export interface HarnessOptions {
   tokens?: Array<Record<string, unknown>>;
   /** Extra settings of the api section (codec, ...). */
   api?: Record<string, unknown>;
+  /** Another Temporal server than the shared world's (a test's own dev server). */
+  temporalAddress?: string;
+  /** The API's port, when something must know it before the start (a Web UI's codec endpoint). */
+  apiPort?: number;
   /** False: no workers in this process (a test runs them as separate processes). */
   workers?: boolean;
 }
@@ -84,7 +88,7 @@ export class Harness {
     const hook = await this.receiver.start();
     const environments = this.options.environments ?? { staging: {} };
     this.rawConfig = {
-      temporal: { address: this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}`, ...this.options.temporal },
+      temporal: { address: this.options.temporalAddress ?? this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}`, ...this.options.temporal },
       api: {
         listen: '127.0.0.1:1',
         tokens: [
@@ -136,7 +140,7 @@ export class Harness {
       log,
       codec: payloadCodecFor(this.config),
     });
-    this.server = app.listen(0, '127.0.0.1');
+    this.server = app.listen(this.options.apiPort ?? 0, '127.0.0.1');
     await new Promise<void>((resolve) => this.server!.once('listening', resolve));
     this.apiUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     await this.cleanup();
