@@ -4,6 +4,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { authenticate, type ApiToken } from './auth';
+import { codecLogin, codecLoginPage } from './codec-login';
 import { codecCors, codecRouter } from './codec-router';
 import { DeploymentService } from './deployment-service';
 import { deploymentListRouter } from './deployment-list-router';
@@ -55,7 +56,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(codecCors(deps.config.api.codec.corsOrigins));
+  app.use(codecLoginPage());
   app.use(authenticate(deps.tokens));
+  app.use(codecLogin());
   app.use(codecRouter(deps.codec, deps.config.temporal?.namespace ?? 'default'));
   const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.config);
   app.use(deploymentsRouter(deps.config, deployments));

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Scope } from '../config/schema';
+import { codecCookieToken } from './codec-cookie';
 import { HttpError } from './http-error';
 
 /** A token with its secret already resolved at start-up. */
@@ -28,7 +29,8 @@ export function authenticate(tokens: ApiToken[]): RequestHandler & { authenticat
   const known = tokens.map((token) => ({ ...token, hash: digest(token.value) }));
   const handler: RequestHandler = (req, res, next) => {
     const header = req.get('authorization') ?? '';
-    const presented = header.match(/^Bearer\s+(\S+)$/i)?.[1];
+    // The Web UI's codec calls carry the token as a cookie (see codec-login.ts); nothing else honours it.
+    const presented = header.match(/^Bearer\s+(\S+)$/i)?.[1] ?? (header === '' ? codecCookieToken(req) : undefined);
     if (!presented) {
       res.set('www-authenticate', 'Bearer');
       return next(new HttpError('unauthorized', 'a bearer token is required'));

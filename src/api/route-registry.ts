@@ -16,7 +16,7 @@ export interface RouteSpec {
   body?: { name: string; schema: ZodType };
   query?: ZodObject;
   /** What the success answer is: JSON (default), an event stream, or plain text. */
-  produces?: 'json' | 'event-stream' | 'text';
+  produces?: 'json' | 'event-stream' | 'text' | 'html';
   responses: Record<number, string>;
 }
 
@@ -98,6 +98,14 @@ export const routes: RouteSpec[] = [
     summary: 'Re-point the environment at an earlier release (the newest other success by default)',
     body: { name: 'RollbackRequest', schema: rollbackRequestSchema },
     responses: { 202: '`{"id","status":"queued","release"}`', 404: 'unknown project, environment or release', 409: 'a deploy is running, or nothing to roll back to' },
+  },
+  { method: 'get', path: '/codec/login', scope: 'none', summary: 'A page where a person gives this browser a read token for the codec endpoint', produces: 'html', responses: { 200: 'HTML' } },
+  {
+    method: 'post',
+    path: '/codec/login',
+    scope: 'read',
+    summary: "Sets the `berth_codec` cookie (HttpOnly, SameSite=Strict, path /codec) that the Web UI's codec calls carry",
+    responses: { 200: '`{"signedIn","expiresInSeconds"}`', 403: 'a token limited to some projects' },
   },
   ...(['encode', 'decode'] as const).map(
     (direction): RouteSpec => ({

@@ -57,20 +57,29 @@ describe('the Temporal Web UI, with Berth as its codec endpoint, shows decrypted
     await temporal?.stop();
   });
 
-  it("decodes the deploy's input through /codec/decode", async () => {
+  it("decodes the deploy's input through /codec/decode, signed in with a read token", async () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 1200 } });
     page.setDefaultTimeout(20_000);
     await page.route(
       (url) => !url.href.startsWith(`${temporal.uiUrl}/`) && !url.href.startsWith(`${berth.apiUrl}/`),
       (route) => route.abort(),
     );
-    // The UI sends no Berth token by itself; here the browser's network layer adds it, as a proxy in front of the codec would.
-    await page.route(`${berth.apiUrl}/codec/**`, async (route) => {
-      const request = route.request();
-      const headers = request.method() === 'POST' ? { ...request.headers(), authorization: `Bearer ${tokens.reader}` } : request.headers();
-      const response = await route.fetch({ headers });
-      codecCalls.push({ origin: request.headers().origin, status: response.status() });
-      await route.fulfill({ response });
+    page.on('response', (response) => {
+      if (response.url().startsWith(`${berth.apiUrl}/codec/decode`)) codecCalls.push({ origin: response.request().headers().origin, status: response.status() });
+    });
+    // A person signs this browser in to the codec endpoint with a read token: an HttpOnly cookie for /codec.
+    await page.goto(`${berth.apiUrl}/codec/login`);
+    await page.locator('#token').fill(tokens.reader);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in: the Web UI can decode payloads now.').waitFor();
+    // ...and ticks "Include cross-origin credentials" in the UI's Codec Server settings, which the UI keeps in localStorage.
+    const endpoint = `${berth.apiUrl}/codec`;
+    await page.addInitScript({
+      content: `if (location.origin === ${JSON.stringify(temporal.uiUrl)}) {
+        localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
+        localStorage.setItem('endpoint', ${JSON.stringify(JSON.stringify(endpoint))});
+        localStorage.setItem('includeCredentials', 'true');
+      }`,
     });
     const { runId } = await berth.client.workflow.getHandle(record.id).describe();
     await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${record.id}/${runId}/history`);
@@ -79,5 +88,8 @@ describe('the Temporal Web UI, with Berth as its codec endpoint, shows decrypted
     await page.screenshot({ path: path.join(screenshotDir, 'decoded-input.png'), fullPage: true });
     expect(codecCalls.filter((call) => call.status === 200).length).toBeGreaterThan(0);
     expect(codecCalls.every((call) => call.origin === temporal.uiUrl)).toBe(true);
+    // Without the cookie the endpoint refuses: the token, not the origin, lets the UI decode.
+    const refused = await page.evaluate(async (url) => (await fetch(url, { method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: '{"payloads":[]}' })).status, `${berth.apiUrl}/codec/decode`);
+    expect(refused).toBe(401);
   });
 });
