@@ -30,8 +30,11 @@ export function payloadCodecFor(config: BerthConfig, env: NodeJS.ProcessEnv = pr
   return new AesGcmCodec(keys, encryption.current);
 }
 
-/** What every Berth client and worker is given: the default converter, then the codec when configured. */
+/**
+ * What every Berth client and worker is given: the default converters, then
+ * the codec when configured; failures' messages are encoded with it too.
+ */
 export function dataConverterFor(config: BerthConfig, env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
   const codec = payloadCodecFor(config, env);
-  return codec ? { payloadCodecs: [codec] } : undefined;
+  return codec ? { payloadCodecs: [codec], failureConverterPath: require.resolve('./failure-converter') } : undefined;
 }

@@ -149,15 +149,16 @@ export class Harness {
 
   private async startWorkers(): Promise<void> {
     const temporal = this.config.temporal!;
+    const dataConverter = dataConverterFor(this.config);
     this.workers = await createWorkers({
       config: this.config,
       connection: this.workerConnection,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       log: this.log,
-      workflowBundle: { codePath: await workflowBundlePath() },
+      workflowBundle: { codePath: await workflowBundlePath({ failureConverterPath: dataConverter?.failureConverterPath }) },
       faults: this.faults,
-      dataConverter: dataConverterFor(this.config),
+      dataConverter,
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
   }
