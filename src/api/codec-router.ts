@@ -36,7 +36,8 @@ export function codecCors(corsOrigins: string[]): RequestHandler {
   const allowed = new Set(corsOrigins.map((origin) => new URL(origin).origin));
   return (req, res, next) => {
     if (!req.path.startsWith('/codec/')) return next();
-    const origin = req.get('origin');
+    // A browser sends Origin on its own POSTs too (the sign-in page); this host's own origin needs no CORS.
+    const origin = req.get('origin') === `${req.protocol}://${req.get('host')}` ? undefined : req.get('origin');
     if (origin !== undefined && !allowed.has(origin)) return next(new HttpError('forbidden', `origin "${origin}" may not use the codec endpoint`));
     if (origin !== undefined) {
       res.set({

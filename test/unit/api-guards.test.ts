@@ -47,7 +47,7 @@ describe('token reach', () => {
 });
 
 describe('requests refused before anything runs', () => {
-  const app = createApp({ config, client: {} as Client, taskQueue: 'berth', tokens: [{ name: 'ci', value: 'ci-token', scopes: ['deploy'] }], log: pino({ level: 'silent' }) });
+  const app = createApp({ config, client: {} as Client, taskQueue: 'berth', tokens: [{ name: 'ci', value: 'ci-token', scopes: ['deploy'] }, { name: 'reader', value: 'reader-token', scopes: ['read'] }], log: pino({ level: 'silent' }) });
   let server: Server;
   let base: string;
   beforeAll(async () => {
@@ -79,5 +79,16 @@ describe('requests refused before anything runs', () => {
     const preflight = await fetch(`${base}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
     expect(preflight.status).toBe(403);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('signs a browser in to the codec with a read token: a cookie only /codec/ honours', async () => {
+    const signIn = await fetch(`${base}/codec/login`, { method: 'POST', headers: { authorization: 'Bearer reader-token' } });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.get('set-cookie')).toMatch(/^berth_codec=reader-token; Max-Age=43200; Path=\/codec; Expires=.*; HttpOnly; SameSite=Strict$/);
+    const cookie = { cookie: 'berth_codec=reader-token' };
+    // Past authentication (nothing to decode with: encryption is not configured here).
+    expect((await call('/codec/decode', { method: 'POST', headers: { ...cookie, 'content-type': 'application/json' }, body: '{"payloads":[]}' })).status).toBe(404);
+    expect((await call('/metrics', { headers: cookie })).status).toBe(401);
+    expect((await fetch(`${base}/codec/login`, { method: 'POST', headers: { authorization: 'Bearer ci-token' } })).status).toBe(403);
   });
 });
