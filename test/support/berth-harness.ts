@@ -183,6 +183,14 @@ export class Harness {
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
 
+  /** Only the status of a request: an event stream's body is not JSON, and may not end. */
+  async status(method: string, path: string, body: unknown, token: string): Promise<number> {
+    const headers = { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) };
+    const response = await fetch(`${this.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    await response.body?.cancel();
+    return response.status;
+  }
+
   /** Requests a deploy through the API and returns its id. */
   async deploy(tag: string, environment = 'staging', extra: Record<string, unknown> = {}): Promise<string> {
     const response = await this.request('POST', '/v1/deployments', { project: this.project, environment, tag, ...extra }, tokens.ci);

@@ -28,3 +28,9 @@ export function walkHistory(history: unknown): { payloads: Payload[]; text: stri
 }
 
 export const encodingOf = (payload: Payload) => Buffer.from(payload.metadata?.encoding ?? []).toString('utf8');
+
+/** A payload as the remote codec protocol carries it: metadata values and data in base64. */
+export const codecJson = (payload: Payload) => ({
+  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')])),
+  data: Buffer.from(payload.data ?? []).toString('base64'),
+});
