@@ -5,7 +5,7 @@ set -euo pipefail
 
 mode="${1:-}"
 case "$mode" in
-  runtime) packages=(docker.io caddy) ;;
+  runtime) packages=(docker.io caddy docker-registry busybox-static) ;;
   test) packages=(docker.io caddy docker-registry busybox-static docker-compose nginx postgresql chromium) ;;
   *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
 esac
@@ -28,12 +28,16 @@ if ((${#missing[@]})); then
   apt-get install -y --no-install-recommends "${missing[@]}" >&2
 fi
 
-if [[ ! -f "$repo/node_modules/.package-lock.json" || "$repo/package-lock.json" -nt "$repo/node_modules/.package-lock.json" ]]; then
-  # Not `npm ci`: this registry mirror lacks other platforms' optional packages
-  # (@swc/core-darwin-*, ...), which npm ci counts as a lock mismatch. npm install
-  # still installs the locked versions.
-  say "installing npm dependencies"
-  (cd "$repo" && npm install --no-audit --no-fund >&2)
+# Exactly what package-lock.json says, and the lock is never rewritten (it lists
+# every platform's optional packages, as npm writes it). The marker holds the
+# lock's hash, so an unchanged lock installs nothing, also where node_modules
+# is shared through a symlink.
+lock_hash="$(sha256sum "$repo/package-lock.json" | cut -d' ' -f1)"
+marker="$repo/node_modules/.berth-lock-sha256"
+if [[ "$(cat "$marker" 2>/dev/null || true)" != "$lock_hash" ]]; then
+  say "installing npm dependencies from package-lock.json (npm ci)"
+  (cd "$repo" && npm ci --no-audit --no-fund >&2)
+  echo "$lock_hash" > "$marker"
 fi
 
 # The Temporal SDK would download its dev server from the internet; build the

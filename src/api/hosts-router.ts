@@ -5,7 +5,8 @@ import { optionalTsToDate } from '@temporalio/common';
 import type { HostInfo } from '../model/host-info';
 import type { BerthConfig } from '../config/schema';
 import { workflowTypes } from '../workflows/definitions';
-import { requireScope } from './auth';
+import { requireScope, type Caller } from './auth';
+import { requireUnlimited } from './token-reach';
 import { hostEntries, workerView, type HostEntry, type WorkerView } from './hosts';
 
 /** TASK_QUEUE_TYPE_ACTIVITY: host workers poll only for activities. */
@@ -17,6 +18,7 @@ const describeWaitMs = 5_000;
 export function hostsRouter(config: BerthConfig, client: Client, taskQueue: string): Router {
   const router = Router();
   router.get('/v1/hosts', requireScope('read'), async (_req, res) => {
+    requireUnlimited(res.locals.caller as Caller, '/v1/hosts');
     const hosts = await Promise.all(hostEntries(config).map((entry) => describe(entry)));
     res.json({ hosts });
   });

@@ -8,7 +8,7 @@ import { ensureDockerd } from '../../src/embedded/dockerd';
 import { startRegistry } from '../../src/embedded/registry';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/embedded/temporal-dev-server';
 import { stopProductionWorld } from './production-world';
-import { ensureFixtureImages, type FixtureTag } from './fixture-images';
+import { ensureFixtureImages } from './fixture-images';
 import { berthSearchAttributes, dockerSocketPath, worldAddresses, worldLogDir, writeWorld, type StartedProcess } from './world';
 import { acquireWorldLock, commandOf, releaseWorldLock, stopStaleWorld, stopStarted } from './world-lock';
 
@@ -31,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
   };
   const dockerSocket = dockerSocketPath();
   // Docker, registry and images form one chain; Caddy and Temporal start beside it.
-  let fixtureImagesBuilt: FixtureTag[] = [];
+  let fixtureImagesBuilt: string[] = [];
   let temporal: TemporalDevServer | undefined;
   const dockerChain = async () => {
     track('dockerd', await ensureDockerd({ socket: dockerSocket, logFile: logFile('dockerd'), logger }));
