@@ -36,7 +36,7 @@ export interface NpmStandInOptions {
 export class NpmStandIn {
   readonly tokens = new Tokens();
   readonly hosts = new Map<number, ProxyHostRow>();
-  readonly counts = { logins: 0, refreshes: 0, puts: 0 };
+  readonly counts = { logins: 0, refreshes: 0, puts: 0, expiredRefused: 0 };
   /** The next rendered proxy host gets a line nginx refuses, as a template/nginx mismatch would. */
   breakNextRender = false;
   url = '';
@@ -50,6 +50,7 @@ export class NpmStandIn {
     app.use(express.json());
     const auth = (req: Request, _res: Response, next: NextFunction) => {
       const checked = this.tokens.check(req.headers.authorization);
+      if ('status' in checked && checked.message === 'Token has expired') this.counts.expiredRefused++;
       next('status' in checked ? new NpmFailure(checked.status, checked.message) : undefined);
     };
     const route = (fn: (req: Request) => Promise<[number, unknown]>) => (req: Request, res: Response, next: NextFunction) =>
