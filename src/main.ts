@@ -7,8 +7,12 @@ import { ConfigError, loadConfig } from './config/load-config';
 import type { BerthConfig } from './config/schema';
 import { resolveSecret, SecretError } from './config/secrets';
 import { startEmbedded, type Embedded } from './embedded/start-embedded';
+import type { ContainerEventNotice } from './model/owner-types';
 import { createLogger } from './logger';
+import { ensureNamespace } from './temporal/ensure-namespace';
+import { tellOwner } from './temporal/owner-client';
 import { createWorkers } from './worker/create-workers';
+import { startEventWatchers } from './worker/event-watchers';
 
 const log = createLogger();
 
@@ -40,11 +44,19 @@ async function main(): Promise<void> {
   const namespace = config.temporal?.namespace ?? 'default';
   const taskQueue = config.temporal?.taskQueue ?? 'berth';
 
+  const clientConnection = await Connection.connect({ address });
+  // Either role may be the first to reach a fresh cluster, so both make the namespace ready.
+  await ensureNamespace(clientConnection, namespace, log);
   const workerConnection = await NativeConnection.connect({ address });
-  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log });
+  const faultsFile = process.env.BERTH_FAULTS_FILE;
+  if (faultsFile) log.warn({ faultsFile }, 'fault injection is on (BERTH_FAULTS_FILE): for tests only');
+  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log, faultsFile });
   const running = Promise.all(workers.map((worker) => worker.run()));
 
-  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const client = new Client({ connection: clientConnection, namespace });
+  // Each host's worker heals from Docker's events; the API alone watches nothing.
+  const tell = (project: string, environment: string, notice: ContainerEventNotice) => tellOwner(client, project, environment, notice);
+  const watchers = role === 'api' ? undefined : startEventWatchers({ config, tellOwner: tell, log });
   let server: Server | undefined;
   if (role !== 'worker') {
     const app = createApp({ config, client, taskQueue, tokens, log });
@@ -56,6 +68,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     server?.close();
+    await watchers?.stop();
     for (const worker of workers) worker.shutdown();
     await running.catch(() => undefined);
     await client.connection.close();

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHostActivities, createNotifyActivities, createPipelineActivities } from '../activities';
-import type { Faults } from '../activities/faults';
+import { FileFaults, type Faults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { hostTaskQueue } from '../model/task-queues';
@@ -20,6 +20,8 @@ export interface WorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Fault injection for integration tests; never set in production. */
   faults?: Faults;
+  /** Fault injection for a worker process under test (BERTH_FAULTS_FILE); see FileFaults. */
+  faultsFile?: string;
 }
 
 /** One worker for workflows and notifications, and one per Docker host for its activities. */
@@ -41,7 +43,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     }),
   ];
   for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {
-    const deps = buildHostDeps(setup.config, host, setup.log, env, setup.faults);
+    const deps = buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults);
     // A proxy that cannot be driven as configured (a missing confDir, ...) stops Berth at start, not at the first switch.
     await deps.proxy.check();
     workers.push(

@@ -12,6 +12,8 @@ import { proxyFor } from '../../src/config/schema';
 import { createProxyDriver } from '../../src/worker/create-proxy-driver';
 import type { ProxyDriver, RouteTarget } from '../../src/proxy/driver';
 import { createWorkers } from '../../src/worker/create-workers';
+import { tellOwner } from '../../src/temporal/owner-client';
+import { startEventWatchers, type EventWatchers } from '../../src/worker/event-watchers';
 import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { getThroughProxy, type ProxyAnswer } from './proxy-client';
 import { WebhookReceiver } from './webhook-receiver';
@@ -50,6 +52,7 @@ export class Harness {
   client!: Client;
   apiUrl!: string;
   private workers: Worker[] = [];
+  private watchers?: EventWatchers;
   private log!: pino.Logger;
   private workerConnection!: NativeConnection;
   private running?: Promise<unknown>;
@@ -144,10 +147,13 @@ export class Harness {
       faults: this.faults,
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
+    const client = new Client({ connection: this.workerConnection, namespace: temporal.namespace });
+    this.watchers = startEventWatchers({ config: this.config, tellOwner: (project, environment, notice) => tellOwner(client, project, environment, notice), log: this.log });
   }
 
   /** Shuts every worker down and starts new ones, as a restarted Berth process would. */
   async restartWorkers(): Promise<void> {
+    await this.watchers?.stop();
     for (const worker of this.workers) worker.shutdown();
     await this.running;
     await this.startWorkers();
@@ -225,6 +231,8 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    // First, or the owners would heal what cleanup removes.
+    await this.watchers?.stop();
     await this.cleanup().catch(() => undefined);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     for (const worker of this.workers) worker.shutdown();
