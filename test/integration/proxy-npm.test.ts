@@ -119,4 +119,4 @@ function npmOnly({ berth }: { berth: Harness }): void {
   });
 }
 
-proxyScenarios('npm', startNpm, { reloadResets: true, environments: { pinned: {} }, more: npmOnly });
+proxyScenarios('npm', startNpm, { environments: { pinned: {} }, more: npmOnly });

@@ -23,8 +23,9 @@ export interface ScenarioOptions {
   more?: (context: { berth: Harness; world: () => ProxyWorld }) => void;
   environments?: Record<string, Record<string, unknown>>;
   /**
-   * nginx (and NPM, which reloads nginx) resets a kept-alive connection whose next request
-   * arrives as an old worker shuts down; at most one per client connection per reload.
+   * Every proxy here resets a kept-alive connection whose next request arrives just as the
+   * old configuration shuts down (nginx's old workers, Caddy's old server both close idle
+   * connections); at most one per client connection per reload. Default true.
    */
   reloadResets?: boolean;
 }
@@ -32,7 +33,7 @@ export interface ScenarioOptions {
 const connections = 6;
 
 export function proxyScenarios(name: string, startWorld: () => Promise<ProxyWorld>, options: ScenarioOptions = {}): void {
-  const { more, environments = {}, reloadResets = false } = options;
+  const { more, environments = {}, reloadResets = true } = options;
   describe(`the ${name} driver`, () => {
     const berth = new Harness({ name: `px-${name}`, environments: { staging: { reconcile }, ...environments } });
     let world: ProxyWorld;
