@@ -11,7 +11,22 @@ const tokenSchema = z.strictObject({
   name: z.string().min(1),
   secret: secretRef,
   scopes: z.array(scopeSchema).min(1),
+  /** Limits the token to these projects and/or environments; absent means all. */
+  projects: z.array(name).min(1).optional(),
+  environments: z.array(name).min(1).optional(),
 });
+
+/** Payload encryption: keys by id, each a secret reference; `current` seals, every listed key opens. */
+const encryptionSchema = z
+  .strictObject({
+    keys: z.record(name, secretRef).refine((keys) => Object.keys(keys).length > 0, 'should name at least one key'),
+    current: name,
+  })
+  .superRefine((encryption, ctx) => {
+    if (!encryption.keys[encryption.current]) {
+      ctx.addIssue({ code: 'custom', path: ['current'], message: `should name one of the keys: ${Object.keys(encryption.keys).join(', ')}` });
+    }
+  });
 
 const healthSchema = z.strictObject({
   path: z.string().startsWith('/').default('/health'),
@@ -48,15 +63,19 @@ export const configSchema = z
   .strictObject({
     temporal: z
       .strictObject({
-        address: z.string().min(1),
+        /** Absent: `npm start` runs the embedded dev server. */
+        address: z.string().min(1).optional(),
         namespace: z.string().min(1).default('default'),
         taskQueue: z.string().min(1).default('berth'),
+        encryption: encryptionSchema.optional(),
       })
       .optional(),
     api: z
       .strictObject({
         listen: hostPort.default({ host: '127.0.0.1', port: 8080 }),
         tokens: z.array(tokenSchema).min(1, 'should define at least one token'),
+        /** The remote codec endpoint (`/codec/encode`, `/codec/decode`) answers these browser origins (the Web UI's). */
+        codec: z.strictObject({ corsOrigins: z.array(z.url()).default([]) }).prefault({}),
       }),
     proxy: proxySchema.prefault({}),
     hosts: z.record(name, hostSchema).refine((hosts) => Object.keys(hosts).length > 0, 'should name at least one host'),

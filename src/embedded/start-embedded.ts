@@ -46,7 +46,7 @@ export function localRegistries(config: BerthConfig): Array<{ address: string; d
  * demo app's images in it. With Temporal configured it starts nothing.
  */
 export async function startEmbedded(config: BerthConfig, log: Logger, stateDir = path.resolve('.berth')): Promise<Embedded> {
-  if (config.temporal) return { temporalAddress: config.temporal.address, stop: async () => undefined };
+  if (config.temporal?.address) return { temporalAddress: config.temporal.address, stop: async () => undefined };
   const started: EmbeddedProcess[] = [];
   const stop = async () => {
     for (const part of started.reverse()) await part.stop();
@@ -78,6 +78,7 @@ export async function startEmbedded(config: BerthConfig, log: Logger, stateDir =
       dbFile: path.join(stateDir, 'temporal.db'),
       namespace: 'default',
       searchAttributes: berthSearchAttributes,
+      ...(config.temporal?.encryption && { uiCodecEndpoint: `http://${config.api.listen.host}:${config.api.listen.port}/codec` }),
       logFile: path.join(stateDir, 'logs', 'temporal.log'),
       logger: log,
     });

@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHostActivities, createNotifyActivities, createPipelineActivities } from '../activities';
 import { FileFaults, type Faults } from '../activities/faults';
@@ -18,6 +19,8 @@ export interface WorkerSetup {
   hosts?: string[];
   /** A prebuilt workflow bundle (tests reuse one); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The payload codec when `temporal.encryption` is configured; the same for every worker and client. */
+  dataConverter?: DataConverter;
   /** Fault injection for integration tests; never set in production. */
   faults?: Faults;
   /** Fault injection for a worker process under test (BERTH_FAULTS_FILE); see FileFaults. */
@@ -27,7 +30,7 @@ export interface WorkerSetup {
 /** One worker for workflows and notifications, and one per Docker host for its activities. */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const env = setup.env ?? process.env;
-  const common = { connection: setup.connection, namespace: setup.namespace };
+  const common = { connection: setup.connection, namespace: setup.namespace, ...(setup.dataConverter && { dataConverter: setup.dataConverter }) };
   const workflowSource = setup.workflowBundle
     ? { workflowBundle: setup.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
@@ -38,7 +41,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       taskQueue: setup.taskQueue,
       activities: {
         ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
-        ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace }), taskQueue: setup.taskQueue }),
+        ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace, dataConverter: setup.dataConverter }), taskQueue: setup.taskQueue }),
       },
     }),
   ];

@@ -5,6 +5,7 @@ import Dockerode from 'dockerode';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { Faults } from '../../src/activities/faults';
+import { dataConverterFor, payloadCodecFor } from '../../src/codec/data-converter';
 import { parseConfig } from '../../src/config/load-config';
 import type { BerthConfig } from '../../src/config/schema';
 import { ContainerClient } from '../../src/docker/container-client';
@@ -33,6 +34,16 @@ export interface HarnessOptions {
   environments?: Record<string, Record<string, unknown>>;
   /** Extra top-level config sections (registries, ...). */
   config?: Record<string, unknown>;
+  /** Extra settings of the temporal section (encryption, ...). */
+  temporal?: Record<string, unknown>;
+  /** Extra API tokens (their secrets env: references the test sets). */
+  tokens?: Array<Record<string, unknown>>;
+  /** Extra settings of the api section (codec, ...). */
+  api?: Record<string, unknown>;
+  /** Another Temporal server than the shared world's (a test's own dev server). */
+  temporalAddress?: string;
+  /** The API's port, when something must know it before the start (a Web UI's codec endpoint). */
+  apiPort?: number;
   /** False: no workers in this process (a test runs them as separate processes). */
   workers?: boolean;
   /** The proxy section; the test world's Caddy by default. */
@@ -85,14 +96,16 @@ export class Harness {
     const hook = await this.receiver.start();
     const environments = this.options.environments ?? { staging: {} };
     this.rawConfig = {
-      temporal: { address: this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}` },
+      temporal: { address: this.options.temporalAddress ?? this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}`, ...this.options.temporal },
       api: {
         listen: '127.0.0.1:1',
         tokens: [
           { name: 'ci', secret: 'env:BERTH_TEST_TOKEN_CI', scopes: ['deploy'] },
           { name: 'ops', secret: 'env:BERTH_TEST_TOKEN_OPS', scopes: ['deploy', 'approve', 'rollback'] },
           { name: 'reader', secret: 'env:BERTH_TEST_TOKEN_READER', scopes: ['read'] },
+          ...(this.options.tokens ?? []),
         ],
+        ...this.options.api,
       },
       proxy: this.options.proxy ?? { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
       hosts: { [this.project]: { docker: 'unix:///var/run/docker.sock', network: 'host', ports: '21000-21999' } },
@@ -114,21 +127,28 @@ export class Harness {
     this.config = parseConfig(this.rawConfig);
     const temporal = this.config.temporal!;
     const log = pino({ level: 'info' }, pino.destination({ dest: `${__dirname}/../../.berth/test/berth-${this.project}.log`, mkdir: true, sync: true }));
-    const workerConnection = await NativeConnection.connect({ address: temporal.address });
-    const clientConnection = await Connection.connect({ address: temporal.address });
+    const workerConnection = await NativeConnection.connect({ address: temporal.address! });
+    const clientConnection = await Connection.connect({ address: temporal.address! });
     this.connections.push(workerConnection, clientConnection);
     this.log = log;
     this.workerConnection = workerConnection;
     if (this.options.workers !== false) await this.startWorkers();
-    this.client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+    this.client = new Client({ connection: clientConnection, namespace: temporal.namespace, dataConverter: dataConverterFor(this.config) });
     const app = createApp({
       config: this.config,
       client: this.client,
       taskQueue: temporal.taskQueue,
-      tokens: this.config.api.tokens.map((token) => ({ name: token.name, value: process.env[token.secret.slice(4)]!, scopes: token.scopes })),
+      tokens: this.config.api.tokens.map((token) => ({
+        name: token.name,
+        value: process.env[token.secret.slice(4)]!,
+        scopes: token.scopes,
+        projects: token.projects,
+        environments: token.environments,
+      })),
       log,
+      codec: payloadCodecFor(this.config),
     });
-    this.server = app.listen(0, '127.0.0.1');
+    this.server = app.listen(this.options.apiPort ?? 0, '127.0.0.1');
     await new Promise<void>((resolve) => this.server!.once('listening', resolve));
     this.apiUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     await this.cleanup();
@@ -137,17 +157,19 @@ export class Harness {
 
   private async startWorkers(): Promise<void> {
     const temporal = this.config.temporal!;
+    const dataConverter = dataConverterFor(this.config);
     this.workers = await createWorkers({
       config: this.config,
       connection: this.workerConnection,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       log: this.log,
-      workflowBundle: { codePath: await workflowBundlePath() },
+      workflowBundle: { codePath: await workflowBundlePath({ failureConverterPath: dataConverter?.failureConverterPath }) },
       faults: this.faults,
+      dataConverter,
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
-    const client = new Client({ connection: this.workerConnection, namespace: temporal.namespace });
+    const client = new Client({ connection: this.workerConnection, namespace: temporal.namespace, dataConverter: dataConverterFor(this.config) });
     this.watchers = startEventWatchers({ config: this.config, tellOwner: (project, environment, notice) => tellOwner(client, project, environment, notice), log: this.log });
   }
 
@@ -170,6 +192,14 @@ export class Harness {
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Only the status of a request: an event stream's body is not JSON, and may not end. */
+  async status(method: string, path: string, body: unknown, token: string): Promise<number> {
+    const headers = { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) };
+    const response = await fetch(`${this.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    await response.body?.cancel();
+    return response.status;
   }
 
   /** Requests a deploy through the API and returns its id. */
