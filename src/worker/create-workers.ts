@@ -52,6 +52,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     const deps = buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults);
     // A proxy that cannot be driven as configured (a missing confDir, ...) stops Berth at start, not at the first switch.
     await deps.proxy.check();
+    setup.log.info({ host, proxy: deps.proxy.kind, listen: deps.proxy.listen, owns: deps.proxy.ownership }, 'proxy driver ready');
     workers.push(
       await Worker.create({
         ...common,

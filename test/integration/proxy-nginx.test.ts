@@ -68,4 +68,4 @@ function nginxOnly({ berth }: { berth: Harness }): void {
   });
 }
 
-proxyScenarios('nginx', startNginx, { reloadResets: true, more: nginxOnly });
+proxyScenarios('nginx', startNginx, { more: nginxOnly });

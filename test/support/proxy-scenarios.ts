@@ -23,8 +23,9 @@ export interface ScenarioOptions {
   more?: (context: { berth: Harness; world: () => ProxyWorld }) => void;
   environments?: Record<string, Record<string, unknown>>;
   /**
-   * nginx (and NPM, which reloads nginx) resets a kept-alive connection whose next request
-   * arrives as an old worker shuts down; at most one per client connection per reload.
+   * Every proxy here resets a kept-alive connection whose next request arrives just as the
+   * old configuration shuts down (nginx's old workers, Caddy's old server both close idle
+   * connections); at most one per client connection per reload. Default true.
    */
   reloadResets?: boolean;
 }
@@ -32,7 +33,7 @@ export interface ScenarioOptions {
 const connections = 6;
 
 export function proxyScenarios(name: string, startWorld: () => Promise<ProxyWorld>, options: ScenarioOptions = {}): void {
-  const { more, environments = {}, reloadResets = false } = options;
+  const { more, environments = {}, reloadResets = true } = options;
   describe(`the ${name} driver`, () => {
     const berth = new Harness({ name: `px-${name}`, environments: { staging: { reconcile }, ...environments } });
     let world: ProxyWorld;
@@ -49,7 +50,7 @@ export function proxyScenarios(name: string, startWorld: () => Promise<ProxyWorl
       await world?.stop();
     });
 
-    it('switches v1 → v2 under concurrent keep-alive load with zero failed requests', async () => {
+    it('switches v1 → v2 under concurrent keep-alive load: no HTTP error, no failed new connection, at most one reset per kept-alive connection', async () => {
       const loop = keepAliveLoad(berth.proxy().listen, berth.hostname('staging'), '/version', { connections, maxRequests: 20_000, maxMs: 60_000 });
       const record = await berth.deployAndWait('v2');
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -9,12 +9,10 @@
  * its second `nginx -t` fails. The real NPM cannot run here (no image, no
  * package, templates need nginx >= 1.25).
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { renderProxyHost, type ProxyHostRow } from './render';
+import { NpmNginx } from './npm-nginx';
+import type { ProxyHostRow } from './render';
 import { Tokens } from './tokens';
 import { validateCreate, validateLogin, validateUpdate } from './validate';
 
@@ -36,20 +34,27 @@ export interface NpmStandInOptions {
 export class NpmStandIn {
   readonly tokens = new Tokens();
   readonly hosts = new Map<number, ProxyHostRow>();
-  readonly counts = { logins: 0, refreshes: 0, puts: 0 };
-  /** The next rendered proxy host gets a line nginx refuses, as a template/nginx mismatch would. */
-  breakNextRender = false;
+  readonly counts = { logins: 0, refreshes: 0, puts: 0, expiredRefused: 0 };
+  readonly nginx: NpmNginx;
   url = '';
   private nextId = 1;
   private server?: Server;
 
-  constructor(private readonly options: NpmStandInOptions) {}
+  constructor(private readonly options: NpmStandInOptions) {
+    this.nginx = new NpmNginx(options.nginx);
+  }
+
+  /** The next rendered proxy host gets a line nginx refuses, as a template/nginx mismatch would. */
+  set breakNextRender(value: boolean) {
+    this.nginx.breakNextRender = value;
+  }
 
   async start(): Promise<string> {
     const app = express();
     app.use(express.json());
     const auth = (req: Request, _res: Response, next: NextFunction) => {
       const checked = this.tokens.check(req.headers.authorization);
+      if ('status' in checked && checked.message === 'Token has expired') this.counts.expiredRefused++;
       next('status' in checked ? new NpmFailure(checked.status, checked.message) : undefined);
     };
     const route = (fn: (req: Request) => Promise<[number, unknown]>) => (req: Request, res: Response, next: NextFunction) =>
@@ -79,7 +84,7 @@ export class NpmStandIn {
   }
 
   confFile(id: number): string {
-    return path.join(this.options.nginx.nginxDir, 'proxy_host', `${id}.conf`);
+    return this.nginx.confFile(id);
   }
 
   private async login(body: unknown): Promise<[number, unknown]> {
@@ -119,7 +124,7 @@ export class NpmStandIn {
       owner_user_id: 1,
     } as ProxyHostRow;
     this.hosts.set(row.id, row);
-    row.meta = await this.configure(row);
+    row.meta = await this.nginx.configure(row);
     return row;
   }
 
@@ -130,50 +135,14 @@ export class NpmStandIn {
     if (body.domain_names) this.taken(body.domain_names as string[], row.id);
     this.counts.puts++;
     Object.assign(row, body, { modified_on: new Date().toISOString() });
-    if (row.enabled) row.meta = await this.configure(row);
+    if (row.enabled) row.meta = await this.nginx.configure(row);
     return row;
   }
 
   private async remove(id: string): Promise<boolean> {
     const row = this.get(id);
     this.hosts.delete(row.id);
-    fs.rmSync(this.confFile(row.id), { force: true });
-    await this.reload();
+    await this.nginx.removeHost(row.id);
     return true;
-  }
-
-  /** internal/nginx.js configure(): test, write, test again; on failure mark offline, keep the file as .err; reload. */
-  private async configure(row: ProxyHostRow): Promise<Record<string, unknown>> {
-    await this.nginx(this.options.nginx.test);
-    const file = this.confFile(row.id);
-    fs.rmSync(file, { force: true });
-    fs.rmSync(`${file}.err`, { force: true });
-    let text = renderProxyHost(row, this.options.nginx);
-    if (this.breakNextRender) {
-      this.breakNextRender = false;
-      text = text.replace('server {', 'server {\n  proxy_pass_header_typo on;');
-    }
-    fs.writeFileSync(file, text);
-    let meta: Record<string, unknown>;
-    try {
-      await this.nginx(this.options.nginx.test);
-      meta = { ...row.meta, nginx_online: true, nginx_err: null };
-    } catch (error) {
-      meta = { ...row.meta, nginx_online: false, nginx_err: (error as Error).message };
-      fs.renameSync(file, `${file}.err`);
-    }
-    await this.reload();
-    return meta;
-  }
-
-  private async reload(): Promise<void> {
-    await this.nginx(this.options.nginx.test);
-    await this.nginx(this.options.nginx.reload);
-  }
-
-  private nginx(argv: string[]): Promise<void> {
-    return new Promise((resolve, reject) =>
-      execFile(argv[0], argv.slice(1), (error, _stdout, stderr) => (error ? reject(new Error(String(stderr).trim() || error.message)) : resolve())),
-    );
   }
 }

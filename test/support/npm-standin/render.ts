@@ -84,8 +84,11 @@ export function renderProxyHost(host: ProxyHostRow, options: { listen: string; n
   ].join('\n');
 }
 
-/** conf.d/include/proxy.conf and the http-level maps of NPM's nginx.conf that the template relies on. */
-export function writeNpmIncludes(nginxDir: string): string[] {
+/**
+ * conf.d/include/proxy.conf, the http-level maps of NPM's nginx.conf that the template relies on,
+ * and NPM's default site (conf.d/default.conf) answering hostnames no proxy host serves.
+ */
+export function writeNpmIncludes(nginxDir: string, listen: string): string[] {
   fs.mkdirSync(path.join(nginxDir, 'include'), { recursive: true });
   fs.mkdirSync(path.join(nginxDir, 'proxy_host'), { recursive: true });
   fs.mkdirSync(path.join(nginxDir, 'logs'), { recursive: true });
@@ -106,6 +109,7 @@ export function writeNpmIncludes(nginxDir: string): string[] {
     'proxy_http_version 1.1;',
     'map $http_x_forwarded_proto $x_forwarded_proto { "http" "http"; "https" "https"; default $scheme; }',
     'map $http_x_forwarded_scheme $x_forwarded_scheme { "http" "http"; "https" "https"; default $scheme; }',
+    `server { listen ${listen} default_server; server_name localhost; return 404; }`,
     `include ${path.join(nginxDir, 'proxy_host')}/*.conf;`,
   ];
 }
