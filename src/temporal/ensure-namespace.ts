@@ -43,7 +43,9 @@ export async function ensureNamespace(connection: Connection, namespace: string,
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      return await addMissingSearchAttributes(connection, namespace, log);
+      const added = await addMissingSearchAttributes(connection, namespace, log);
+      if (added.length > 0) await untilTakenUp(connection, namespace, log);
+      return;
     } catch (error) {
       if (error instanceof PermanentError || !transient.includes(codeOf(error)) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -51,12 +53,39 @@ export async function ensureNamespace(connection: Connection, namespace: string,
   }
 }
 
-async function addMissingSearchAttributes(connection: Connection, namespace: string, log: StartupLog): Promise<void> {
+/** How often the server's services refresh their cached namespace records (Temporal's default). */
+const namespaceCacheRefreshMs = 10_000;
+
+/**
+ * Attributes just added reach the frontend's cache and the history service's
+ * cache separately, each within a refresh interval; a workflow that sets them
+ * before that fails its task with BadSearchAttributes. Wait until a
+ * visibility query accepts them, then one more refresh for the history
+ * service, so the first deploy on a fresh cluster just works.
+ */
+async function untilTakenUp(connection: Connection, namespace: string, log: StartupLog): Promise<void> {
+  log.info({ namespace, waitMs: namespaceCacheRefreshMs }, 'waiting for the cluster to take up the new search attributes');
+  const query = Object.keys(berthSearchAttributes).map((name) => `${name} = "probe"`).join(' AND ');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await connection.workflowService.listWorkflowExecutions({ namespace, query, pageSize: 1 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, namespaceCacheRefreshMs));
+}
+
+async function addMissingSearchAttributes(connection: Connection, namespace: string, log: StartupLog): Promise<string[]> {
   const listed = await connection.operatorService.listSearchAttributes({ namespace });
   const existing = Object.fromEntries(Object.entries(listed.customAttributes ?? {}).map(([name, type]) => [name, Number(type)]));
   const missing = missingSearchAttributes(existing, berthSearchAttributes, namespace);
-  if (Object.keys(missing).length === 0) return;
+  if (Object.keys(missing).length === 0) return [];
   // ALREADY_EXISTS means another Berth process added some meanwhile: the retry lists again and adds the rest.
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
   log.info({ namespace, added: Object.keys(missing) }, 'registered search attributes');
+  return Object.keys(missing);
 }
