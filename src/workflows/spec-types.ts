@@ -2,7 +2,10 @@ import type { MigrationSpec } from './migration-types';
 
 /** Health check settings, durations in milliseconds. */
 export interface HealthSpec {
+  /** Liveness: the monitor after the switch and reconciliation probe it. */
   path: string;
+  /** Readiness: gates the switch when set; otherwise `path` does. */
+  readyPath?: string;
   intervalMs: number;
   timeoutMs: number;
   retries: number;
