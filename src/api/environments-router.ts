@@ -6,6 +6,7 @@ import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { readOwner, pauseReconcile } from '../temporal/owner-client';
 import { currentRelease, entryFromOwner, environmentHistory, rollbackTarget } from './environment-history';
 import { HttpError } from './http-error';
+import { settingsView } from './settings-view';
 import { specFor } from './spec-for';
 import { parseBody } from './validate';
 
@@ -33,6 +34,7 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
       project,
       environment,
       hostname: environmentConfig.hostname,
+      settings: settingsView(environmentConfig),
       current: currentRelease(history) ?? null,
       running: owner?.running ?? null,
       queue: owner?.queue.map((request, index) => ({ deploymentId: request.spec.deploymentId, position: index + 1, image: request.spec.image, requestedBy: request.spec.requestedBy })) ?? [],

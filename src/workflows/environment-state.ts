@@ -33,6 +33,17 @@ export interface ReleaseSummary {
   finishedAt?: string;
 }
 
+/** A request taken out of the queue by a person before it ran. */
+export interface CancelledRequest {
+  deploymentId: string;
+  kind: DeployKind;
+  image: string;
+  requestedBy: string;
+  enqueuedAt: number;
+  cancelledBy: string;
+  cancelledAt: string;
+}
+
 export interface ReconcileReport {
   at: string;
   healed: string[];
@@ -48,6 +59,8 @@ export interface OwnerState {
   desired?: { summary: ReleaseSummary; spec: DeploySpec; upstream?: string };
   history: ReleaseSummary[];
   superseded: Array<{ deploymentId: string; by: string; image: string; requestedBy: string; enqueuedAt: number }>;
+  /** Requests cancelled before they ran; absent in state carried from before cancel existed. */
+  cancelled?: CancelledRequest[];
   idempotency: Array<{ key: string; deploymentId: string; at: number }>;
   paused: boolean;
   pausedReason?: string;
@@ -70,6 +83,16 @@ export function enqueue(state: OwnerState, request: QueuedRequest): number {
   state.queue.push(request);
   if (request.idempotencyKey) state.idempotency.push({ key: request.idempotencyKey, deploymentId: request.spec.deploymentId, at: request.enqueuedAt });
   return state.queue.length;
+}
+
+/** Takes a queued request out of the queue, so it never runs; false when it is not queued (any more). */
+export function cancelQueued(state: OwnerState, deploymentId: string, by: string, at: string): boolean {
+  const index = state.queue.findIndex((request) => request.spec.deploymentId === deploymentId);
+  if (index < 0) return false;
+  const [request] = state.queue.splice(index, 1);
+  const { image, requestedBy } = request.spec;
+  state.cancelled = [...(state.cancelled ?? []), { deploymentId, kind: request.kind, image, requestedBy, enqueuedAt: request.enqueuedAt, cancelledBy: by, cancelledAt: at }].slice(-200);
+  return true;
 }
 
 /** A request that found the environment idle runs at once; later ones wait behind it. */

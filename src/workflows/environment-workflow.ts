@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import { deployStartOptions } from './deploy-options';
 import { deployWorkflow } from './deploy-workflow';
-import { enqueue, findDuplicate, initialState, remember, takeNewest, takeOldest, type OwnerSettings, type OwnerState, type QueuedRequest } from './environment-state';
+import { cancelQueued, enqueue, findDuplicate, initialState, remember, takeNewest, takeOldest, type OwnerSettings, type OwnerState, type QueuedRequest } from './environment-state';
 import { reconcileOnce } from './reconcile';
 import { rollbackWorkflow } from './rollback-workflow';
 import type { DeployKind, DeployRecord, DeploySpec, RollbackSpec } from './types';
@@ -40,6 +40,8 @@ export interface EnqueueAnswer {
 export const enqueueUpdate = defineUpdate<EnqueueAnswer, [EnqueueRequest]>('enqueue');
 export const pauseReconcileSignal = defineSignal<[{ paused: boolean; by: string }]>('pauseReconcile');
 export const ownerQuery = defineQuery<OwnerState>('owner');
+/** Takes a queued deploy out of the queue; answers false when it is not queued (running, finished, unknown). */
+export const cancelQueuedUpdate = defineUpdate<boolean, [{ deploymentId: string; by: string }]>('cancelQueued');
 export const stageFinishedSignal = defineSignal<[DeployRecord]>('stageFinished');
 
 export function ownerWorkflowId(project: string, environment: string): string {
@@ -68,6 +70,18 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
     const queued: QueuedRequest = { kind: request.kind, spec: request.spec, idempotencyKey: request.idempotencyKey, enqueuedAt: Date.now() };
     if (request.replyTo) replyTo.set(request.spec.deploymentId, request.replyTo);
     return { deploymentId: request.spec.deploymentId, status: 'queued', position: enqueue(owner, queued), duplicate: false };
+  });
+
+  setHandler(cancelQueuedUpdate, ({ deploymentId, by }) => {
+    if (!cancelQueued(owner, deploymentId, by, new Date().toISOString())) return false;
+    const waiting = replyTo.get(deploymentId);
+    if (waiting) {
+      // A pipeline waiting for this stage hears that it ended.
+      replyTo.delete(deploymentId);
+      const record = { id: deploymentId, status: 'cancelled', reason: 'cancelled while queued' } as DeployRecord;
+      void getExternalWorkflowHandle(waiting).signal(stageFinishedSignal, record).catch(() => undefined);
+    }
+    return true;
   });
 
   // Requests that queued behind a running deploy coalesce when it ends; one that found the environment idle runs at once.
