@@ -39,7 +39,7 @@ describe('rollback as a re-point', () => {
 
     console.log(`rollback v2 -> v1 with v1 retained: ${elapsedMs} ms from request to finished`);
     expect(record).toMatchObject({ kind: 'rollback', status: 'succeeded', release: v1, requestedBy: 'ops' });
-    expect(record.steps.map((s) => s.name)).toEqual(['prepare', 'health', 'switch', 'monitor', 'drain', 'retire', 'notify']);
+    expect(record.steps.map((s) => s.name)).toEqual(['prepare', 'health', 'switch', 'monitor', 'drain', 'retire']);
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v1' });
     expect((await berth.releases()).map((r) => [r.release, r.running])).toEqual([
       [v2, false],

@@ -168,8 +168,24 @@ export class Harness {
     return response.body.id;
   }
 
-  /** Polls the API until the deploy reaches a final status; bounded by `timeoutMs`. */
+  /**
+   * Polls the API until the deploy reaches a final status, then waits for its
+   * workflow to close (its notifications delivered or given up) and returns
+   * the record as it closed; bounded by `timeoutMs`.
+   */
   async waitForEnd(id: string, timeoutMs = 90_000): Promise<DeployRecord> {
+    const outcome = await this.waitForOutcome(id, timeoutMs);
+    const closed = this.client.workflow
+      .getHandle(id)
+      .result()
+      .catch(() => undefined);
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    const response = await this.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader);
+    return response.status === 200 ? response.body : outcome;
+  }
+
+  /** Polls the API until the deploy's outcome is visible, while its notifications may still go out. */
+  async waitForOutcome(id: string, timeoutMs = 90_000): Promise<DeployRecord> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const response = await this.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader);
