@@ -81,7 +81,7 @@ export class ReleaseRun {
   async serve(candidate: Candidate, previousUpstream: string | undefined): Promise<void> {
     const { spec, acts, steps } = this;
     this.record.upstream = candidate.upstream;
-    await steps.run('health', () => acts.health(`wait until ${candidate.containerName} answers ${spec.health.path}`).waitHealthy(spec, candidate));
+    await steps.run('health', () => acts.health(`wait until ${candidate.containerName} answers ${spec.health.readyPath ?? spec.health.path}`).waitHealthy(spec, candidate));
     await acts.quick(`set restart policy of ${candidate.containerName}`).promoteCandidate(spec, candidate);
 
     this.saga.register('put the proxy route back', () => acts.undo(`put ${spec.hostname} back to ${previousUpstream ?? 'no route'}`).restoreRoute(spec, previousUpstream));
