@@ -79,7 +79,8 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
       { project, environment, image: `${projectConfig.image}@${chosen.digest}`, commit: chosen.commit },
       { deploymentId: newDeploymentId(project, environment), requestedBy: caller.name },
     );
-    await deployments.start({ ...spec, targetRelease: chosen.release }, 'rollback');
+    const deployedAs = chosen.image && !chosen.image.includes('@') ? { deployedAs: chosen.image } : {};
+    await deployments.start({ ...spec, ...deployedAs, targetRelease: chosen.release }, 'rollback');
     res.status(202).location(`/v1/deployments/${spec.deploymentId}`).json({ id: spec.deploymentId, status: 'queued', release: chosen.release });
   });
 

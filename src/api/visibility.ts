@@ -1,6 +1,6 @@
 import type { Client, RawWorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, optionalTsToDate, type Payload } from '@temporalio/common';
-import type { DeployKind, DeployStatus } from '../workflows/types';
+import type { ApproverSummary, DeployKind, DeployStatus } from '../workflows/types';
 import type { DeployMemo } from './deployment-service';
 import { HttpError } from './http-error';
 
@@ -20,6 +20,8 @@ export interface DeploySummary {
   status: DeployStatus;
   startedAt?: string;
   finishedAt?: string;
+  /** Who approved (or rejected) it: by, at, comment, via. */
+  approval?: ApproverSummary;
 }
 
 /** Temporal's WorkflowExecutionStatus numbers, for executions that closed without setting BerthStatus. */
@@ -54,6 +56,7 @@ export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
     status,
     startedAt: optionalTsToDate(raw.startTime)?.toISOString(),
     finishedAt,
+    approval: memo.approval,
   };
   return Object.fromEntries(Object.entries(summary).filter(([, value]) => value !== undefined)) as unknown as DeploySummary;
 }

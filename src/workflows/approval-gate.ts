@@ -1,4 +1,5 @@
-import { ApplicationFailure, condition, defineSignal, defineUpdate, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineSignal, defineUpdate, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { approverOf } from './approval-types';
 import { BerthStatus } from './search-attributes';
 import type { ApprovalDecision, ApprovalRecord, DeployRecord, DeploySpec } from './types';
 
@@ -84,6 +85,8 @@ export class ApprovalGate {
     }
     const status = decided.decision === 'approve' ? 'approved' : 'rejected';
     this.record.approval = { status, requestedAt, decidedAt: decided.at, by: decided.by, via: decided.via, ...(decided.comment !== undefined && { comment: decided.comment }) };
+    // In the memo, so the deploy list and history name the approver without a query.
+    if (patched('approval-in-memo')) upsertMemo({ approval: approverOf(this.record.approval) });
     if (status === 'rejected') throw ApplicationFailure.nonRetryable(`rejected by ${decided.by}${decided.comment ? `: ${decided.comment}` : ''}`, 'Rejected');
   }
 }

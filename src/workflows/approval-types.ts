@@ -14,3 +14,18 @@ export interface ApprovalDecision {
   by: string;
   comment?: string;
 }
+
+/** Who decided, as the environment's history and the deploy list show it. */
+export interface ApproverSummary {
+  decision: 'approved' | 'rejected';
+  by: string;
+  at: string;
+  comment?: string;
+  via: 'api' | 'signal';
+}
+
+/** The decision in a record, when a person made one. */
+export function approverOf(approval: ApprovalRecord | undefined): ApproverSummary | undefined {
+  if (!approval || (approval.status !== 'approved' && approval.status !== 'rejected') || !approval.by || !approval.decidedAt) return undefined;
+  return { decision: approval.status, by: approval.by, at: approval.decidedAt, ...(approval.comment !== undefined && { comment: approval.comment }), via: approval.via ?? 'signal' };
+}

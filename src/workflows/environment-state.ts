@@ -1,3 +1,4 @@
+import { approverOf, type ApproverSummary } from './approval-types';
 import type { DeployKind, DeployRecord, DeploySpec, DeployStatus } from './types';
 
 /** How the owner of one environment behaves; refreshed from config with every request. */
@@ -31,6 +32,8 @@ export interface ReleaseSummary {
   requestedBy: string;
   status: DeployStatus;
   finishedAt?: string;
+  /** Who approved (or rejected) it, when the environment asks for approval. */
+  approval?: ApproverSummary;
 }
 
 /** A request taken out of the queue by a person before it ran. */
@@ -124,6 +127,7 @@ export function summaryOf(record: DeployRecord): ReleaseSummary {
     requestedBy: record.requestedBy,
     status: record.status,
     finishedAt: record.finishedAt,
+    ...(approverOf(record.approval) && { approval: approverOf(record.approval) }),
   };
 }
 

@@ -35,7 +35,7 @@ export class ReleaseRun {
       kind,
       project: spec.project,
       environment: spec.environment,
-      image: spec.image,
+      image: spec.deployedAs ?? spec.image,
       commit: spec.commit,
       requestedBy: spec.requestedBy,
       status: 'running',

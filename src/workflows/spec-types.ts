@@ -26,6 +26,11 @@ export interface DeploySpec {
   environment: string;
   /** Image reference as requested (`repo:tag` or `repo@sha256:...`). */
   image: string;
+  /**
+   * When `image` pins a digest that was first deployed by tag (a rollback):
+   * that tag reference (`…/web:v1`), so records name the release as people know it.
+   */
+  deployedAs?: string;
   commit?: string;
   /** When the commit was made; lead time is measured from it. */
   commitTime?: string;
