@@ -31,6 +31,8 @@ export interface HarnessOptions {
   config?: Record<string, unknown>;
   /** False: no workers in this process (a test runs them as separate processes). */
   workers?: boolean;
+  /** The notification receivers, given the URL of the harness's own good receiver; default: only that one. */
+  notify?: (hook: string) => Array<Record<string, unknown>>;
 }
 
 /** Berth's worker and API in this process, wired to the shared test world. */
@@ -88,7 +90,7 @@ export class Harness {
       },
       proxy: { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
       hosts: { [this.project]: { docker: 'unix:///var/run/docker.sock', network: 'host', ports: '21000-21999' } },
-      notify: [{ type: 'webhook', url: hook }],
+      notify: this.options.notify ? this.options.notify(hook) : [{ type: 'webhook', url: hook }],
       ...this.options.config,
       projects: {
         [this.project]: {
