@@ -13,6 +13,8 @@ describe('notifications and the queue', () => {
   });
   const berth = new Harness({
     name: 'notifications',
+    // The slow release needs a start period; the rest of the project's health settings still apply.
+    environments: { staging: {}, queue: { health: { startPeriod: '10s' } } },
     notify: (hook) => [
       { type: 'webhook', url: `http://127.0.0.1:${refusingPort}/hook` },
       { type: 'webhook', url: `http://127.0.0.1:${(hanging.address() as net.AddressInfo).port}/hook`, timeout: '1s' },
@@ -71,8 +73,8 @@ describe('notifications and the queue', () => {
   });
 
   it('cancels a queued deploy: it leaves the queue and never runs, the running one is unaffected', async () => {
-    const running = await berth.deploy('slow');
-    const queued = await berth.deploy('v2');
+    const running = await berth.deploy('slow', 'queue');
+    const queued = await berth.deploy('v2', 'queue');
     const before = await berth.request('GET', `/v1/deployments/${queued}`);
     expect(before.body).toMatchObject({ status: 'queued', position: 1 });
 
@@ -85,10 +87,11 @@ describe('notifications and the queue', () => {
     expect(record.status).toBe('succeeded');
     const cancelled = await berth.request('GET', `/v1/deployments/${queued}`);
     expect(cancelled.body).toMatchObject({ id: queued, status: 'cancelled', reason: 'cancelled while queued', cancelledBy: 'ops', steps: [] });
-    expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'slow' });
-    expect((await berth.releases()).map((r) => r.release)).not.toContain(queued);
+    expect(await berth.proxyGet('queue')).toEqual({ status: 200, body: 'slow' });
+    expect((await berth.releases('queue')).map((r) => r.release)).not.toContain(queued);
     await expect(berth.client.workflow.getHandle(queued).describe()).rejects.toThrow(/not found/i);
-    const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/staging`);
+    const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/queue`);
     expect(env.body.queue).toEqual([]);
+    expect(env.body.settings.health).toMatchObject({ path: '/health', interval: 200, startPeriod: 10_000 });
   });
 });
