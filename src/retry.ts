@@ -1,4 +1,4 @@
-import { PermanentError, TimeoutError } from './errors';
+import { PermanentError, TimeoutError } from './model/errors';
 
 /** Time as the retry helper sees it; tests swap in a fake so no test waits for real. */
 export interface Clock {

@@ -1,7 +1,7 @@
 import { resolveSecret } from '../config/secrets';
 import { buildContainerOptions, upstreamFor } from '../docker/container-spec';
 import { containerName, labels } from '../docker/labels';
-import type { Candidate, DeploySpec, PulledImage, ReleaseContainer } from '../workflows/types';
+import type { Candidate, DeploySpec, PulledImage, ReleaseContainer } from '../model/types';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { PermanentError } from '../errors';
+import { PermanentError } from '../model/errors';
 
 /** Permanent problems fail at once; everything else stays retryable. */
 export async function classify<T>(fn: () => Promise<T>): Promise<T> {

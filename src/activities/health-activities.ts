@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { containerPort } from '../docker/container-spec';
-import { UnhealthyError } from '../errors';
-import type { Candidate, DeploySpec } from '../workflows/types';
+import { UnhealthyError } from '../model/errors';
+import type { Candidate, DeploySpec } from '../model/types';
 import { classify } from './failures';
 import { probe } from './http-probe';
 import type { HostDeps } from './host-deps';

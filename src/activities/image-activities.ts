@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { resolveSecret } from '../config/secrets';
-import { registryHost } from '../docker/image-ref';
 import { PullTally } from '../docker/pull-tally';
-import type { DeploySpec, PulledImageInfo } from '../workflows/types';
+import { registryHost } from '../model/image-ref';
+import type { DeploySpec, PulledImageInfo } from '../model/types';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
 

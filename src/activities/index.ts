@@ -9,6 +9,7 @@ import { createReconcileActivities } from './reconcile-activities';
 import { createRetainedActivities } from './retained-activities';
 
 export { createNotifyActivities, type NotifyDeps } from './notify-activities';
+export { createPipelineActivities, type PipelineDeps } from './pipeline-activities';
 export type { HostDeps } from './host-deps';
 
 /** The activities bound to one Docker host; registered on that host's task queue. */
@@ -27,3 +28,4 @@ export function createHostActivities(deps: HostDeps) {
 
 export type HostActivities = ReturnType<typeof createHostActivities>;
 export type NotifyActivities = ReturnType<typeof import('./notify-activities').createNotifyActivities>;
+export type PipelineActivities = ReturnType<typeof import('./pipeline-activities').createPipelineActivities>;

@@ -1,9 +1,9 @@
 import { preflightDatabase } from '../db/preflight';
 import { withScrubbedErrors } from '../db/redact';
 import { MigrationFailedError, SchemaMismatchError } from '../db/errors';
-import type { MigrationDownResult, MigrationResult, PreflightReport } from '../workflows/migration-types';
-import { schemaStayedForward } from '../workflows/migration-types';
-import type { PulledImage } from '../workflows/types';
+import type { MigrationDownResult, MigrationResult, PreflightReport } from '../model/migration-types';
+import { schemaStayedForward } from '../model/migration-types';
+import type { PulledImage } from '../model/types';
 import { classify } from './failures';
 import { MigrationRun, type MigratingSpec, type MigrationDeps } from './migration-run';
 import { builtinDown, builtinUp, commandDown, commandUp, readMigrationFiles, readVersion } from './migration-steps';

@@ -5,10 +5,10 @@ import { acquireMigrationLock, type MigrationLock } from '../db/advisory-lock';
 import { DatabaseSecretError } from '../db/errors';
 import { scrub, secretsOfUrl } from '../db/redact';
 import { labels } from '../docker/labels';
-import { PermanentError } from '../errors';
+import { PermanentError } from '../model/errors';
 import type { Logger } from '../logger';
-import type { MigrationSpec } from '../workflows/migration-types';
-import type { DeploySpec } from '../workflows/types';
+import type { MigrationSpec } from '../model/migration-types';
+import type { DeploySpec } from '../model/types';
 import type { HostDeps } from './host-deps';
 
 /** What migrations need of a host's dependencies; a HostDeps is one. */

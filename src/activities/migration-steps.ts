@@ -7,7 +7,7 @@ import { readSchemaVersion } from '../db/schema-version';
 import { readImageDir } from '../docker/image-files';
 import { runOneOff, type OneOffResult } from '../docker/one-off';
 import { containerName } from '../docker/labels';
-import type { PulledImage } from '../workflows/types';
+import type { PulledImage } from '../model/types';
 import type { MigrationRun } from './migration-run';
 
 /** Moving forward stops on cancel; putting the schema back does not, or a cancel could strand it half-way. */

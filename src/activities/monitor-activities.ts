@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { UnhealthyError } from '../errors';
-import type { Candidate, DeploySpec } from '../workflows/types';
+import { UnhealthyError } from '../model/errors';
+import type { Candidate, DeploySpec } from '../model/types';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
 import { probe } from './http-probe';

@@ -1,16 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { msUntilOpen, parseDeployWindow } from '../config/deploy-window';
-import type { Client } from '@temporalio/client';
-import { enqueueWithOwner } from '../temporal/owner-client';
-import type { EnqueueAnswer, EnqueueRequest } from '../workflows/environment-workflow';
 import type { Logger } from '../logger';
 import { deliver, type NotifyReceiver } from '../notify/deliver';
-import type { DeployEvent } from '../workflows/types';
+import type { DeployEvent } from '../model/event-types';
 
 export interface NotifyDeps {
-  /** For handing pipeline stages to environment owners. */
-  client?: Client;
-  taskQueue?: string;
   receivers: NotifyReceiver[];
   env: NodeJS.ProcessEnv;
   log: Logger;
@@ -63,12 +57,6 @@ export function createNotifyActivities(deps: NotifyDeps) {
       const log = deps.log.child({ deploymentId: event.deploymentId, project: event.project, environment: event.environment, receiver: receiverLabel(receiver) });
       await deliver(receiver, event, deps.env);
       log.info({ event: event.event }, 'notified');
-    },
-
-    /** A pipeline's stage goes to its environment's owner like any other deploy. */
-    async enqueueStage(request: EnqueueRequest): Promise<EnqueueAnswer> {
-      if (!deps.client || !deps.taskQueue) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for pipelines', 'INVALID_SPEC');
-      return enqueueWithOwner(deps.client, deps.taskQueue, request);
     },
 
     /** How long until a deploy window opens; 0 when open. Time zones are resolved here, not in the workflow. */

@@ -1,5 +1,5 @@
 import { upstreamFor } from '../docker/container-spec';
-import type { DeploySpec } from '../workflows/types';
+import type { DeploySpec } from '../model/types';
 import type { HostDeps } from './host-deps';
 
 export function createProxyActivities(deps: HostDeps) {

@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { resolveSecret } from '../config/secrets';
 import { buildContainerOptions, upstreamFor } from '../docker/container-spec';
-import { parseImageRef } from '../docker/image-ref';
-import type { ReleaseSummary } from '../workflows/environment-state';
-import type { DeploySpec, ReleaseContainer } from '../workflows/types';
+import { parseImageRef } from '../model/image-ref';
+import type { ReleaseSummary } from '../model/owner-types';
+import type { DeploySpec, ReleaseContainer } from '../model/types';
 import { usedPorts } from './container-activities';
 import type { HostDeps } from './host-deps';
 import { healthUrl } from './health-activities';

@@ -1,5 +1,5 @@
 import { upstreamFor } from '../docker/container-spec';
-import type { Candidate, DeploySpec } from '../workflows/types';
+import type { Candidate, DeploySpec } from '../model/types';
 import type { HostDeps } from './host-deps';
 
 export interface RetainedStart {

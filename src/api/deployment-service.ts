@@ -4,17 +4,18 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { BerthConfig } from '../config/schema';
 import { ownerSettings } from '../config/owner-settings';
 import { enqueueWithOwner, readOwner } from '../temporal/owner-client';
-import { cancelQueuedUpdate, ownerWorkflowId } from '../workflows/environment-workflow';
-import type { DeployMemo } from '../workflows/deploy-options';
+import type { DeployMemo } from '../model/deploy-memo';
+import { cancelQueuedUpdate, ownerWorkflowId } from '../workflows/definitions';
 
 export type { DeployMemo };
-import type { EnqueueAnswer } from '../workflows/environment-workflow';
+import type { EnqueueAnswer } from '../model/owner-types';
 import { ownedRecord } from './owned-record';
-import { pipelineQuery, pipelineWorkflow, statusQuery } from '../workflows';
-import type { PipelineSpec } from '../workflows/pipeline-workflow';
-import { BerthImage, BerthProject, BerthStatus } from '../workflows/search-attributes';
-import { decideUpdate, type DecideRequest } from '../workflows/approval-gate';
-import type { ApprovalRecord, DeployKind, DeployRecord, DeploySpec, PipelineRecord, RollbackSpec } from '../workflows/types';
+import { decideUpdate, pipelineQuery, statusQuery, workflowTypes } from '../workflows/definitions';
+import type { PipelineSpec } from '../model/pipeline-types';
+import { BerthImage, BerthProject, BerthStatus } from '../model/search-attributes';
+import type { DecideRequest } from '../model/approval-types';
+import type { ApprovalRecord, DeployKind, DeployRecord, DeploySpec, RollbackSpec } from '../model/types';
+import type { PipelineRecord } from '../model/pipeline-types';
 
 export function newDeploymentId(project: string, environment: string, now = Date.now()): string {
   return `${project}-${environment}-${now.toString(36)}${randomBytes(3).toString('hex')}`;
@@ -36,7 +37,7 @@ export class DeploymentService {
 
   async startPipeline(spec: PipelineSpec): Promise<void> {
     const memo: DeployMemo = { kind: 'pipeline', project: spec.project, environment: spec.stages.map((s) => s.environment).join(','), image: spec.stages[0].image, release: spec.pipelineId, requestedBy: spec.requestedBy };
-    await this.client.workflow.start(pipelineWorkflow, {
+    await this.client.workflow.start(workflowTypes.pipeline, {
       workflowId: spec.pipelineId,
       taskQueue: this.taskQueue,
       args: [spec],

@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import type { ReleaseSummary } from '../workflows/environment-state';
-import type { ApproverSummary, DeployKind, DeployStatus } from '../workflows/types';
-import type { DeployMemo } from '../workflows/deploy-options';
+import type { ReleaseSummary } from '../model/owner-types';
+import type { ApproverSummary, DeployKind, DeployStatus } from '../model/types';
+import type { DeployMemo } from '../model/deploy-memo';
 
 /** One deploy or rollback of an environment, as Temporal's visibility records it. */
 export interface ReleaseEntry {

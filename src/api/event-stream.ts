@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeployEventLine, DeployRecord, PipelineRecord } from '../workflows/types';
+import type { DeployEventLine, DeployRecord } from '../model/types';
+import type { PipelineRecord } from '../model/pipeline-types';
 import { finalStatuses } from './list-schemas';
 
 export interface EventStreamOptions {

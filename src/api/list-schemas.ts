@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DeployStatus } from '../workflows/types';
+import type { DeployStatus } from '../model/types';
 
 /** Every DeployStatus at run time; the type check below fails when one is added to the union but not here. */
 export const deployStatuses = ['queued', 'running', 'awaiting_approval', 'succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'] as const;

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { BerthConfig } from '../config/schema';
 import { doraWindows, renderMetrics, type EnvironmentRef, type FinishedRecord, type FinishedSummary } from '../metrics/render-metrics';
-import type { DeployRecord } from '../workflows/types';
+import type { DeployRecord } from '../model/types';
 import type { DeploymentService } from './deployment-service';
 import { deployStatuses } from './list-schemas';
 import { deployTypes, listAll, quoted, type DeploySummary } from './visibility';

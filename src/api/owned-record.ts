@@ -1,5 +1,5 @@
-import type { OwnerState } from '../workflows/environment-state';
-import type { DeployRecord } from '../workflows/types';
+import type { OwnerState } from '../model/owner-types';
+import type { DeployRecord } from '../model/types';
 
 /** The record of a deploy its owner still queues, or dropped for a newer request. */
 export function ownedRecord(owner: OwnerState, id: string): (DeployRecord & { position?: number; supersededBy?: string; cancelledBy?: string }) | undefined {

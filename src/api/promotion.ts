@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { isOpen, parseDeployWindow } from '../config/deploy-window';
 import type { BerthConfig } from '../config/schema';
-import { parseImageRef } from '../docker/image-ref';
-import type { DeploySpec } from '../workflows/types';
+import { parseImageRef } from '../model/image-ref';
+import type { DeploySpec } from '../model/types';
 import { environmentHistory } from './environment-history';
 import { HttpError } from './http-error';
 

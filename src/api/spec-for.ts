@@ -1,7 +1,7 @@
 import { buildDeploySpec, ImageMismatchError, UnknownTargetError, type DeployTarget } from '../config/deploy-spec';
 import type { BerthConfig } from '../config/schema';
-import { PermanentError } from '../errors';
-import type { DeploySpec } from '../workflows/types';
+import { PermanentError } from '../model/errors';
+import type { DeploySpec } from '../model/types';
 import { HttpError } from './http-error';
 
 /** buildDeploySpec with its errors as API answers: unknown targets 404, bad images 400. */

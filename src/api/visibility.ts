@@ -1,6 +1,6 @@
 import type { Client, RawWorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, optionalTsToDate, type Payload } from '@temporalio/common';
-import type { ApproverSummary, DeployKind, DeployStatus } from '../workflows/types';
+import type { ApproverSummary, DeployKind, DeployStatus } from '../model/types';
 import type { DeployMemo } from './deployment-service';
 import { HttpError } from './http-error';
 

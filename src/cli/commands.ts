@@ -1,4 +1,5 @@
-import type { DeployRecord, PipelineRecord } from '../workflows/types';
+import type { DeployRecord } from '../model/types';
+import type { PipelineRecord } from '../model/pipeline-types';
 import type { BerthApi } from './api-client';
 import { CliError, exitCodes } from './cli-error';
 import { followDeploy } from './follow';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeployEventLine } from '../workflows/types';
+import type { DeployEventLine } from '../model/types';
 import type { BerthApi } from './api-client';
 import { CliError, exitCodes } from './cli-error';
 import { readSse } from './sse';

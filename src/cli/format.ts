@@ -1,4 +1,4 @@
-import type { DeployEventLine } from '../workflows/types';
+import type { DeployEventLine } from '../model/types';
 
 const colours: Record<string, string> = { succeeded: '32', failed: '31', cancelled: '33', running: '36', started: '36', skipped: '2' };
 

@@ -1,7 +1,7 @@
-import { canonicalRepository, withTag } from '../docker/image-ref';
-import { formatListen } from '../proxy/caddy-routes';
-import { migrationSpecFrom } from '../workflows/migration-types';
-import type { DeploySpec } from '../workflows/types';
+import { canonicalRepository, withTag } from '../model/image-ref';
+import { formatListen } from '../model/listen';
+import { migrationSpecFrom } from './migration-spec';
+import type { DeploySpec } from '../model/types';
 import type { BerthConfig } from './schema';
 
 export interface DeployTarget {

@@ -1,4 +1,4 @@
-import type { OwnerSettings } from '../workflows/environment-state';
+import type { OwnerSettings } from '../model/owner-types';
 import type { BerthConfig } from './schema';
 
 /** Pure: what the owner of one environment needs from the config. */

@@ -1,5 +1,5 @@
-import { PermanentError } from '../errors';
-import type { PreflightCheck } from '../workflows/migration-types';
+import { PermanentError } from '../model/errors';
+import type { PreflightCheck } from '../model/migration-types';
 
 /**
  * Database problems that fail the same way on every attempt; activities turn

@@ -1,6 +1,6 @@
 import type { Client } from 'pg';
 import { retry } from '../retry';
-import type { PreflightFinding, PreflightReport, MigrationSpec } from '../workflows/migration-types';
+import type { PreflightFinding, PreflightReport, MigrationSpec } from '../model/migration-types';
 import { isServerError, openSession, type Session } from './connect';
 import { PreflightError } from './errors';
 

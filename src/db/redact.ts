@@ -1,4 +1,4 @@
-import { PermanentError } from '../errors';
+import { PermanentError } from '../model/errors';
 
 const mask = '[redacted]';
 

@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { PermanentError } from '../errors';
+import { PermanentError } from '../model/errors';
 import { isServerError } from './connect';
 
 /** SQLSTATE undefined_table: a version query on a database that has never been migrated. */

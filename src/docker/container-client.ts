@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
-import { PermanentError, TimeoutError } from '../errors';
+import { PermanentError, TimeoutError } from '../model/errors';
 import type { Logger } from '../logger';
-import type { ReleaseContainer } from '../workflows/types';
+import type { ReleaseContainer } from '../model/types';
 import { containerFields, messageOf, shortId, statusOf } from './docker-api';
 import { environmentFilters, labels } from './labels';
 import { demultiplexLogs } from './log-stream';

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
-import { PermanentError } from '../errors';
-import type { DeploySpec } from '../workflows/types';
+import { PermanentError } from '../model/errors';
+import type { DeploySpec } from '../model/types';
 import { containerName, labels } from './labels';
 
 /** On a named network every release listens on the same port; the container name tells them apart. */

@@ -1,9 +1,9 @@
 import type Dockerode from 'dockerode';
-import { ImageNotFoundError, InvalidReferenceError, RegistryAuthError } from '../errors';
+import { ImageNotFoundError, InvalidReferenceError, RegistryAuthError } from '../model/errors';
 import type { Logger } from '../logger';
-import type { PulledImage } from '../workflows/types';
+import type { PulledImage } from '../model/types';
 import { messageOf, statusOf } from './docker-api';
-import { canonicalRepository, parseImageRef } from './image-ref';
+import { canonicalRepository, parseImageRef } from '../model/image-ref';
 
 /** Credentials in the shape the Docker API's X-Registry-Auth header takes. */
 export interface RegistryAuth {

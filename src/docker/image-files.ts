@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type Dockerode from 'dockerode';
-import { PermanentError } from '../errors';
+import { PermanentError } from '../model/errors';
 import type { Logger } from '../logger';
 import { shortId, statusOf } from './docker-api';
 import { readTar } from './tar-reader';

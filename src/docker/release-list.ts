@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { ReleaseContainer } from '../workflows/types';
+import type { ReleaseContainer } from '../model/types';
 import { labels } from './labels';
 
 /**

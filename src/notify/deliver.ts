@@ -1,5 +1,5 @@
 import { resolveSecret } from '../config/secrets';
-import type { DeployEvent } from '../workflows/types';
+import type { DeployEvent } from '../model/event-types';
 import { slackMessage } from './slack';
 import { postWebhook } from './webhook';
 

@@ -1,4 +1,4 @@
-import type { DeployEvent } from '../workflows/types';
+import type { DeployEvent } from '../model/event-types';
 
 /** What Slack's incoming webhooks accept: `text` is the notification and fallback, `blocks` the message. */
 export interface SlackMessage {

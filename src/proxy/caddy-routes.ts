@@ -52,6 +52,4 @@ export function upstreamOf(route: unknown): string | undefined {
   return handle?.upstreams?.[0]?.dial;
 }
 
-export function formatListen(listen: { host: string; port: number }): string {
-  return listen.host.includes(':') ? `[${listen.host}]:${listen.port}` : `${listen.host}:${listen.port}`;
-}
+export { formatListen } from '../model/listen';

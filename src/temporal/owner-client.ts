@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { enqueueUpdate, environmentWorkflow, ownerQuery, ownerWorkflowId, pauseReconcileSignal, type EnqueueAnswer, type EnqueueRequest } from '../workflows/environment-workflow';
-import type { OwnerState } from '../workflows/environment-state';
+import type { EnqueueAnswer, EnqueueRequest, OwnerState } from '../model/owner-types';
+import { enqueueUpdate, ownerQuery, ownerWorkflowId, pauseReconcileSignal, workflowTypes } from '../workflows/definitions';
 
 /**
  * Hands a deploy to its environment's owner, starting the owner if it is not
@@ -9,7 +9,7 @@ import type { OwnerState } from '../workflows/environment-state';
  */
 export async function enqueueWithOwner(client: Client, taskQueue: string, request: EnqueueRequest): Promise<EnqueueAnswer> {
   const { project, environment } = request.settings;
-  const startWorkflowOperation = new WithStartWorkflowOperation(environmentWorkflow, {
+  const startWorkflowOperation = new WithStartWorkflowOperation(workflowTypes.environment, {
     workflowId: ownerWorkflowId(project, environment),
     taskQueue,
     args: [request.settings],

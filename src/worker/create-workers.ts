@@ -1,10 +1,10 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createHostActivities, createNotifyActivities } from '../activities';
+import { createHostActivities, createNotifyActivities, createPipelineActivities } from '../activities';
 import type { Faults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
-import { hostTaskQueue } from '../workflows/task-queues';
+import { hostTaskQueue } from '../model/task-queues';
 import { buildHostDeps } from './host-deps';
 
 export interface WorkerSetup {
@@ -34,13 +34,10 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...common,
       ...workflowSource,
       taskQueue: setup.taskQueue,
-      activities: createNotifyActivities({
-        receivers: setup.config.notify,
-        env,
-        log: setup.log,
-        client: new Client({ connection: setup.connection, namespace: setup.namespace }),
-        taskQueue: setup.taskQueue,
-      }),
+      activities: {
+        ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
+        ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace }), taskQueue: setup.taskQueue }),
+      },
     }),
   ];
   for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {

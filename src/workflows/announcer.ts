@@ -2,7 +2,7 @@ import { log, proxyActivities } from '@temporalio/workflow';
 import type { NotifyActivities } from '../activities';
 import type { StepLog } from './step-log';
 import { failureMessage } from './step-log';
-import type { DeployEvent } from './types';
+import type { DeployEvent } from '../model/event-types';
 
 const deliveryOptions = {
   startToCloseTimeout: '10s',

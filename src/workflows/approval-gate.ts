@@ -1,18 +1,8 @@
-import { ApplicationFailure, condition, defineSignal, defineUpdate, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import { approverOf } from './approval-types';
-import { BerthStatus } from './search-attributes';
-import type { ApprovalDecision, ApprovalRecord, DeployRecord, DeploySpec } from './types';
-
-/** Sent from the Temporal Web UI or `temporal workflow signal`, with `{ "by": "...", "comment": "..." }`. */
-export const approveSignal = defineSignal<[ApprovalDecision]>('approve');
-export const rejectSignal = defineSignal<[ApprovalDecision]>('reject');
-
-export interface DecideRequest extends ApprovalDecision {
-  decision: 'approve' | 'reject';
-}
-
-/** The API's way in: refused (validator) unless the deploy is waiting, so callers get 409. */
-export const decideUpdate = defineUpdate<ApprovalRecord, [DecideRequest]>('decide');
+import { ApplicationFailure, condition, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { BerthStatus } from '../model/search-attributes';
+import { approveSignal, decideUpdate, rejectSignal } from './definitions';
+import { approverOf } from './environment-state';
+import type { ApprovalDecision, DeployRecord, DeploySpec } from '../model/types';
 
 export type GateOutcome = 'approved' | 'rejected' | 'expired';
 

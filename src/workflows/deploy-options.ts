@@ -1,22 +1,8 @@
 import type { SearchAttributePair } from '@temporalio/common';
-import { BerthCommit, BerthEnvironment, BerthImage, BerthProject, BerthStatus } from './search-attributes';
-import type { ApproverSummary, DeployKind, DeploySpec, RollbackSpec } from './types';
+import { BerthCommit, BerthEnvironment, BerthImage, BerthProject, BerthStatus } from '../model/search-attributes';
+import type { DeployMemo } from '../model/deploy-memo';
+import type { DeployKind, DeploySpec, RollbackSpec } from '../model/types';
 
-/** Kept in the workflow memo, so lists and early reads need no query. */
-export interface DeployMemo {
-  kind: DeployKind | 'pipeline';
-  project: string;
-  environment: string;
-  image: string;
-  release: string;
-  requestedBy: string;
-  commit?: string;
-  commitTime?: string;
-  /** Upserted by the workflow once the image is pinned. */
-  digest?: string;
-  /** Upserted by the workflow once a person decided. */
-  approval?: ApproverSummary;
-}
 
 /**
  * The memo, search attributes and Web UI summary a deploy or rollback starts

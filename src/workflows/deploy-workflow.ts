@@ -1,9 +1,9 @@
 import { setCurrentDetails, sleep } from '@temporalio/workflow';
 import { ApprovalGate, howToApprove } from './approval-gate';
-import { schemaStayedForward } from './migration-types';
+import { schemaStayedForward } from '../model/migration-types';
 import { ReleaseRun } from './release-run';
 import { msUntilWindowOpens } from './workflow-activities';
-import type { DeployRecord, DeploySpec, PulledImage } from './types';
+import type { DeployRecord, DeploySpec, PulledImage } from '../model/types';
 
 /**
  * One deploy: pull, start the candidate beside the current release, wait until

@@ -1,75 +1,13 @@
-import { approverOf, type ApproverSummary } from './approval-types';
-import type { DeployKind, DeployRecord, DeploySpec, DeployStatus } from './types';
+import type { ApprovalRecord, ApproverSummary } from '../model/approval-types';
+import type { OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
+import type { DeployRecord, DeploySpec } from '../model/types';
 
-/** How the owner of one environment behaves; refreshed from config with every request. */
-export interface OwnerSettings {
-  project: string;
-  environment: string;
-  reconcileIntervalMs: number;
-  /** Heals allowed within `healWindowMs` before reconciliation stops and alerts. */
-  maxHeals: number;
-  healWindowMs: number;
-  idempotencyWindowMs: number;
-  /** Deploys per workflow run before continue-as-new keeps the history short. */
-  continueAsNewAfter: number;
-  historySize: number;
-}
+export type { OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
 
-export interface QueuedRequest {
-  kind: DeployKind;
-  spec: DeploySpec;
-  idempotencyKey?: string;
-  enqueuedAt: number;
-}
-
-export interface ReleaseSummary {
-  deploymentId: string;
-  kind: DeployKind;
-  release: string;
-  image: string;
-  digest?: string;
-  commit?: string;
-  requestedBy: string;
-  status: DeployStatus;
-  finishedAt?: string;
-  /** Who approved (or rejected) it, when the environment asks for approval. */
-  approval?: ApproverSummary;
-}
-
-/** A request taken out of the queue by a person before it ran. */
-export interface CancelledRequest {
-  deploymentId: string;
-  kind: DeployKind;
-  image: string;
-  requestedBy: string;
-  enqueuedAt: number;
-  cancelledBy: string;
-  cancelledAt: string;
-}
-
-export interface ReconcileReport {
-  at: string;
-  healed: string[];
-  problems: string[];
-}
-
-/** Everything the owner carries across continue-as-new. Plain data only. */
-export interface OwnerState {
-  settings: OwnerSettings;
-  queue: QueuedRequest[];
-  running?: string;
-  /** The release that should serve, with the spec that made it (for recreating it). */
-  desired?: { summary: ReleaseSummary; spec: DeploySpec; upstream?: string };
-  history: ReleaseSummary[];
-  superseded: Array<{ deploymentId: string; by: string; image: string; requestedBy: string; enqueuedAt: number }>;
-  /** Requests cancelled before they ran; absent in state carried from before cancel existed. */
-  cancelled?: CancelledRequest[];
-  idempotency: Array<{ key: string; deploymentId: string; at: number }>;
-  paused: boolean;
-  pausedReason?: string;
-  healTimes: number[];
-  lastReconcile?: ReconcileReport;
-  deploysThisRun: number;
+/** The decision in a record, when a person made one. */
+export function approverOf(approval: ApprovalRecord | undefined): ApproverSummary | undefined {
+  if (!approval || (approval.status !== 'approved' && approval.status !== 'rejected') || !approval.by || !approval.decidedAt) return undefined;
+  return { decision: approval.status, by: approval.by, at: approval.decidedAt, ...(approval.comment !== undefined && { comment: approval.comment }), via: approval.via ?? 'signal' };
 }
 
 export function initialState(settings: OwnerSettings): OwnerState {

@@ -5,9 +5,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   getExternalWorkflowHandle,
   log,
   setHandler,
@@ -16,38 +13,11 @@ import {
 } from '@temporalio/workflow';
 import { deployStartOptions } from './deploy-options';
 import { deployWorkflow } from './deploy-workflow';
-import { deployEndedSignal } from './owner-signals';
 import { cancelQueued, enqueue, findDuplicate, initialState, remember, takeNewest, takeOldest, type OwnerSettings, type OwnerState, type QueuedRequest } from './environment-state';
 import { reconcileOnce } from './reconcile';
 import { rollbackWorkflow } from './rollback-workflow';
-import type { DeployKind, DeployRecord, DeploySpec, RollbackSpec } from './types';
-
-export interface EnqueueRequest {
-  kind: DeployKind;
-  spec: DeploySpec;
-  idempotencyKey?: string;
-  settings: OwnerSettings;
-  /** A pipeline waiting for this deploy: it gets `stageFinished` with the record. */
-  replyTo?: string;
-}
-
-export interface EnqueueAnswer {
-  deploymentId: string;
-  status: 'queued';
-  position: number;
-  duplicate: boolean;
-}
-
-export const enqueueUpdate = defineUpdate<EnqueueAnswer, [EnqueueRequest]>('enqueue');
-export const pauseReconcileSignal = defineSignal<[{ paused: boolean; by: string }]>('pauseReconcile');
-export const ownerQuery = defineQuery<OwnerState>('owner');
-/** Takes a queued deploy out of the queue; answers false when it is not queued (running, finished, unknown). */
-export const cancelQueuedUpdate = defineUpdate<boolean, [{ deploymentId: string; by: string }]>('cancelQueued');
-export const stageFinishedSignal = defineSignal<[DeployRecord]>('stageFinished');
-
-export function ownerWorkflowId(project: string, environment: string): string {
-  return `env.${project}.${environment}`;
-}
+import type { DeployRecord, RollbackSpec } from '../model/types';
+import { cancelQueuedUpdate, deployEndedSignal, enqueueUpdate, ownerQuery, pauseReconcileSignal, stageFinishedSignal } from './definitions';
 
 /**
  * The one owner of a project's environment. It runs deploys one at a time as

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { DeployEvent, DeployRecord, DeployStatus } from './types';
+import type { DeployEvent } from '../model/event-types';
+import type { DeployRecord, DeployStatus } from '../model/types';
 
 /** Pure helpers that turn how a deploy ended into its outcome and its words. */
 

@@ -1,24 +1,12 @@
 import { ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { NotifyActivities } from '../activities';
-import type { OwnerSettings } from './environment-state';
-import { stageFinishedSignal } from './environment-workflow';
-import { pipelineQuery } from './queries';
-import { BerthStatus } from './search-attributes';
-import type { DeployRecord, DeploySpec, DeployStatus, PipelineRecord } from './types';
+import type { PipelineActivities } from '../activities';
+import { pipelineQuery, stageFinishedSignal } from './definitions';
+import { BerthStatus } from '../model/search-attributes';
+import type { PipelineRecord, PipelineSpec } from '../model/pipeline-types';
+import type { DeployRecord, DeployStatus } from '../model/types';
 
-const { enqueueStage } = proxyActivities<NotifyActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 5 } });
+const { enqueueStage } = proxyActivities<PipelineActivities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 5 } });
 
-export interface PipelineSpec {
-  pipelineId: string;
-  project: string;
-  requestedBy: string;
-  /** The project's image repository, to pin later stages by digest. */
-  repository: string;
-  /** One deploy per environment, in order; each later stage deploys the digest the first one pinned. */
-  stages: DeploySpec[];
-  /** The owner settings of each stage's environment. */
-  settings: OwnerSettings[];
-}
 
 /**
  * Staged promotion: deploys one digest environment by environment, as child

@@ -2,8 +2,8 @@ import { log, patched, proxyActivities } from '@temporalio/workflow';
 import { Announcer } from './announcer';
 import type { HostActivities } from '../activities';
 import { healCapReached, type OwnerState } from './environment-state';
-import { hostTaskQueue } from './task-queues';
-import type { DeployEvent } from './types';
+import { hostTaskQueue } from '../model/task-queues';
+import type { DeployEvent } from '../model/event-types';
 import { notify } from './workflow-activities';
 
 /**

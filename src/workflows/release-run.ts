@@ -1,13 +1,13 @@
 import { ApplicationFailure, CancellationScope, getExternalWorkflowHandle, isCancellation, log, patched, setCurrentDetails, setHandler, sleep, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { BerthStatus } from '../model/search-attributes';
 import { Announcer } from './announcer';
 import { eventOf, finalEvent, gateOutcomeOf, logTailOf } from './outcome';
-import { deployEndedSignal } from './owner-signals';
-import { BerthStatus } from './search-attributes';
 import { Saga } from './saga';
 import { StepLog, failureMessage } from './step-log';
-import { statusQuery } from './queries';
+import { deployEndedSignal, statusQuery } from './definitions';
 import { hostActivities, notify, type HostActs } from './workflow-activities';
-import type { Candidate, DeployEvent, DeployKind, DeployRecord, DeploySpec, DeployStatus } from './types';
+import type { Candidate, DeployKind, DeployRecord, DeploySpec, DeployStatus } from '../model/types';
+import type { DeployEvent } from '../model/event-types';
 
 /**
  * The state of one deploy or rollback: its record (what the status query

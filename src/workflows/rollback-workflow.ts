@@ -1,5 +1,5 @@
 import { ReleaseRun } from './release-run';
-import type { Candidate, DeployRecord, RollbackSpec } from './types';
+import type { Candidate, DeployRecord, RollbackSpec } from '../model/types';
 
 /**
  * Rollback as a re-point: start the retained container of the target release

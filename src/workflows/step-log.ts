@@ -1,5 +1,5 @@
 import { isCancellation, setCurrentDetails } from '@temporalio/workflow';
-import type { DeployEventLine, StepName, StepRecord } from './types';
+import type { DeployEventLine, StepName, StepRecord } from '../model/types';
 
 /** The most lines a record keeps; the oldest log lines go first. */
 const maxEvents = 500;

@@ -1,8 +1,8 @@
 import { ActivityCancellationType, proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { HostActivities, NotifyActivities } from '../activities';
-import { migrationBudgetMs } from './migration-types';
-import { hostTaskQueue } from './task-queues';
-import type { DeploySpec } from './types';
+import { migrationBudgetMs } from '../model/migration-types';
+import { hostTaskQueue } from '../model/task-queues';
+import type { DeploySpec } from '../model/types';
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 };
 

@@ -5,9 +5,9 @@ import { buildContainerOptions } from '../../src/docker/container-spec';
 import { ImageClient } from '../../src/docker/image-client';
 import { environmentFilters } from '../../src/docker/labels';
 import { PortAllocator } from '../../src/docker/port-allocator';
-import { ImageNotFoundError, PermanentError } from '../../src/errors';
+import { ImageNotFoundError, PermanentError } from '../../src/model/errors';
 import { createLogger } from '../../src/logger';
-import type { DeploySpec, PulledImage } from '../../src/workflows/types';
+import type { DeploySpec, PulledImage } from '../../src/model/types';
 import { fixtureImage } from '../support/fixture-images';
 import { readWorld } from '../support/world';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { DeployRecord } from '../../src/workflows/types';
+import type { DeployRecord } from '../../src/model/types';
 import { Harness } from '../support/berth-harness';
 
 /** Where a person finds what the browser saw; `test-results/` is git-ignored. */

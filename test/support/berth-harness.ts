@@ -10,7 +10,7 @@ import type { BerthConfig } from '../../src/config/schema';
 import { ContainerClient } from '../../src/docker/container-client';
 import { CaddyClient } from '../../src/proxy/caddy-client';
 import { createWorkers } from '../../src/worker/create-workers';
-import type { DeployRecord, ReleaseContainer } from '../../src/workflows/types';
+import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { getThroughProxy, type ProxyAnswer } from './proxy-client';
 import { WebhookReceiver } from './webhook-receiver';
 import { workflowBundlePath } from './workflow-bundle';

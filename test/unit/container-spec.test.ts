@@ -1,7 +1,7 @@
 import { buildContainerOptions, upstreamFor } from '../../src/docker/container-spec';
 import { containerName, environmentFilters } from '../../src/docker/labels';
-import { PermanentError } from '../../src/errors';
-import type { DeploySpec } from '../../src/workflows/types';
+import { PermanentError } from '../../src/model/errors';
+import type { DeploySpec } from '../../src/model/types';
 
 const digest = 'sha256:' + 'a'.repeat(64);
 const pinnedRef = `127.0.0.1:5000/fixture/web@${digest}`;

@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { classifyPullError } from '../../src/docker/image-client';
 import { demultiplexLogs } from '../../src/docker/log-stream';
 import { toReleases } from '../../src/docker/release-list';
-import { ImageNotFoundError, InvalidReferenceError, PermanentError, RegistryAuthError } from '../../src/errors';
+import { ImageNotFoundError, InvalidReferenceError, PermanentError, RegistryAuthError } from '../../src/model/errors';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text);

@@ -1,5 +1,5 @@
 import { streamEvents } from '../../src/api/event-stream';
-import type { DeployEventLine, DeployRecord } from '../../src/workflows/types';
+import type { DeployEventLine, DeployRecord } from '../../src/model/types';
 
 const line = (id: number, type: 'step' | 'log' = 'step'): DeployEventLine => ({ id, at: '2025-01-01T00:00:00.000Z', type, step: 'pull', message: `line ${id}` });
 

@@ -1,5 +1,5 @@
-import { canonicalRepository, parseImageRef, registryHost, withTag } from '../../src/docker/image-ref';
-import { InvalidReferenceError } from '../../src/errors';
+import { canonicalRepository, parseImageRef, registryHost, withTag } from '../../src/model/image-ref';
+import { InvalidReferenceError } from '../../src/model/errors';
 
 const digest = 'sha256:' + '0123456789abcdef'.repeat(4);
 

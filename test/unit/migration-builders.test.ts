@@ -6,7 +6,7 @@ import { pgOptions } from '../../src/db/connect';
 import { scrub, scrubError, secretsOfUrl } from '../../src/db/redact';
 import { buildOneOffOptions } from '../../src/docker/one-off';
 import { readTar, TarFormatError } from '../../src/docker/tar-reader';
-import { PermanentError } from '../../src/errors';
+import { PermanentError } from '../../src/model/errors';
 
 describe('buildOneOffOptions', () => {
   it('runs argv as the entrypoint with sorted env, labels and the host network', () => {

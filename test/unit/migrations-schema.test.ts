@@ -1,6 +1,7 @@
 import { formatIssues } from '../../src/config/load-config';
 import { defaultVersionQuery, migrationsSchema } from '../../src/config/migrations-schema';
-import { migrationBudgetMs, migrationSpecFrom, schemaStayedForward } from '../../src/workflows/migration-types';
+import { migrationSpecFrom } from '../../src/config/migration-spec';
+import { migrationBudgetMs, schemaStayedForward } from '../../src/model/migration-types';
 
 function issuesOf(raw: unknown): string[] {
   const result = migrationsSchema.safeParse(raw);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createNotifyActivities } from '../../src/activities/notify-activities';
 import { notifyEntrySchema } from '../../src/config/notify-schema';
-import type { DeployEvent } from '../../src/workflows/types';
+import type { DeployEvent } from '../../src/model/event-types';
 
 /** A receiver that checks the signature the way a team's own endpoint would: HMAC over the raw bytes. */
 function receiver(secret?: string) {

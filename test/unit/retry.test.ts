@@ -1,4 +1,4 @@
-import { PermanentError, TimeoutError } from '../../src/errors';
+import { PermanentError, TimeoutError } from '../../src/model/errors';
 import { type Clock, retry } from '../../src/retry';
 
 /** A clock that advances only when slept on, recording every wait. */

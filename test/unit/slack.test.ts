@@ -1,5 +1,5 @@
 import { escapeSlack, slackMessage } from '../../src/notify/slack';
-import type { DeployEvent } from '../../src/workflows/types';
+import type { DeployEvent } from '../../src/model/event-types';
 
 const base: DeployEvent = {
   event: 'failed',

@@ -2,8 +2,6 @@ import type { ApprovalRecord } from './approval-types';
 import type { MigrationResult } from './migration-types';
 
 export type { ApprovalDecision, ApprovalRecord, ApproverSummary } from './approval-types';
-export type { DeployEvent } from './event-types';
-export type { PipelineRecord } from './pipeline-types';
 export type { DeploySpec, HealthSpec, RollbackSpec } from './spec-types';
 
 /**

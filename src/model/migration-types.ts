@@ -2,7 +2,6 @@
  * Database migration types shared by workflows, activities and the config.
  * Pure data only: this file is bundled into the workflow sandbox.
  */
-import type { MigrationsConfig } from '../config/migrations-schema';
 
 /** `command`: the project's own tool in a one-off container; `builtin`: Berth applies NNN_name.up.sql files. */
 export type MigrationMode = 'command' | 'builtin';
@@ -76,29 +75,6 @@ export interface MigrationDownResult {
   versionBefore: string | null;
   versionAfter: string | null;
   outputTail: string;
-}
-
-/** Pure: the deploy's copy of a project's validated `migrations` block. */
-export function migrationSpecFrom(config: MigrationsConfig): MigrationSpec {
-  return {
-    mode: config.dir !== undefined ? 'builtin' : 'command',
-    database: config.database,
-    ...(config.command !== undefined && { command: [...config.command] }),
-    ...(config.down !== undefined && { down: [...config.down] }),
-    ...(config.dir !== undefined && { dir: config.dir }),
-    databaseUrlEnv: config.databaseUrlEnv,
-    lockTimeoutMs: config.lockTimeout,
-    statementTimeoutMs: config.statementTimeout,
-    runTimeoutMs: config.timeout,
-    lockWaitMs: config.lockWait,
-    rollback: config.rollback,
-    versionQuery: config.versionQuery,
-    preflight: {
-      maxConnectionShare: config.preflight.maxConnectionShare,
-      longTransactionMs: config.preflight.longTransaction,
-      refuseOnLongTransaction: config.preflight.refuseOnLongTransaction,
-    },
-  };
 }
 
 /**

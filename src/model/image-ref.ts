@@ -1,4 +1,4 @@
-import { InvalidReferenceError } from '../errors';
+import { InvalidReferenceError } from './errors';
 
 /** A parsed image reference, following the grammar of distribution/reference. */
 export interface ImageRef {

@@ -15,6 +15,10 @@ export interface ApprovalDecision {
   comment?: string;
 }
 
+export interface DecideRequest extends ApprovalDecision {
+  decision: 'approve' | 'reject';
+}
+
 /** Who decided, as the environment's history and the deploy list show it. */
 export interface ApproverSummary {
   decision: 'approved' | 'rejected';
@@ -22,10 +26,4 @@ export interface ApproverSummary {
   at: string;
   comment?: string;
   via: 'api' | 'signal';
-}
-
-/** The decision in a record, when a person made one. */
-export function approverOf(approval: ApprovalRecord | undefined): ApproverSummary | undefined {
-  if (!approval || (approval.status !== 'approved' && approval.status !== 'rejected') || !approval.by || !approval.decidedAt) return undefined;
-  return { decision: approval.status, by: approval.by, at: approval.decidedAt, ...(approval.comment !== undefined && { comment: approval.comment }), via: approval.via ?? 'signal' };
 }

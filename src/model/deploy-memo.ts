@@ -1,0 +1,18 @@
+import type { ApproverSummary } from './approval-types';
+import type { DeployKind } from './types';
+
+/** Kept in the workflow memo, so lists and early reads need no query. */
+export interface DeployMemo {
+  kind: DeployKind | 'pipeline';
+  project: string;
+  environment: string;
+  image: string;
+  release: string;
+  requestedBy: string;
+  commit?: string;
+  commitTime?: string;
+  /** Upserted by the workflow once the image is pinned. */
+  digest?: string;
+  /** Upserted by the workflow once a person decided. */
+  approval?: ApproverSummary;
+}
