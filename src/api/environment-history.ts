@@ -32,7 +32,7 @@ function entryOf(info: WorkflowExecutionInfo): ReleaseEntry {
     image: memo.image,
     digest: memo.digest,
     commit: memo.commit,
-    deployedAt: info.closeTime?.toISOString(),
+    deployedAt: memo.finishedAt ?? info.closeTime?.toISOString(),
     by: memo.requestedBy,
     outcome: (status?.[0] ?? 'queued') as DeployStatus,
     ...(memo.approval && { approval: memo.approval }),

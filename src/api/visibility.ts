@@ -37,7 +37,8 @@ function decode(payload: Payload | undefined): unknown {
 export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
   const memo = Object.fromEntries(Object.entries(raw.memo?.fields ?? {}).map(([key, payload]) => [key, decode(payload as Payload)])) as Partial<DeployMemo> & { commitTime?: string };
   const attribute = (key: string) => decode((raw.searchAttributes?.indexedFields ?? {})[key] as Payload | undefined) as string | undefined;
-  const finishedAt = optionalTsToDate(raw.closeTime)?.toISOString();
+  // The outcome's time, not the close: a deploy closes only after its notifications are out.
+  const finishedAt = memo.finishedAt ?? optionalTsToDate(raw.closeTime)?.toISOString();
   let status = (attribute('BerthStatus') ?? 'queued') as DeployStatus;
   if (finishedAt && !['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'].includes(status)) {
     status = closedStatus[raw.status ?? 0] ?? 'failed';

@@ -144,6 +144,7 @@ export class ReleaseRun {
     this.record.finishedAt = new Date().toISOString();
     this.record.status = outcome;
     upsertSearchAttributes([{ key: BerthStatus, value: outcome }]);
+    upsertMemo({ finishedAt: this.record.finishedAt });
     setCurrentDetails(`Finished: **${outcome}**${this.record.reason ? ` — ${this.record.reason.split('\n')[0]}` : ''}`);
     const parent = workflowInfo().parent;
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(deployEndedSignal, this.record).catch((error) => log.warn('owner not told', { error: String(error) }));

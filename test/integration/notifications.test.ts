@@ -47,6 +47,8 @@ describe('notifications and the queue', () => {
     const description = await handle.describe();
     expect(description.status.name).toBe('RUNNING');
     expect(description.searchAttributes.BerthStatus).toEqual(['succeeded']);
+    const list = await berth.request('GET', `/v1/deployments?project=${berth.project}`);
+    expect(list.body.deployments.find((d: { id: string }) => d.id === id)).toMatchObject({ status: 'succeeded', finishedAt: outcome.finishedAt });
 
     const closed = await berth.waitForEnd(id);
     expect(berth.receiver.eventsFor(id)).toEqual(['started', 'succeeded']);
