@@ -119,7 +119,7 @@ export class DeploymentService {
     const handle = this.client.workflow.getHandle(id);
     const description = await describeIfExists(handle);
     if (!description) return this.cancelQueued(id, by);
-    if (description.status.name !== 'RUNNING') return 'finished';
+    if (description.status.name !== 'RUNNING' || hasOutcome(description.searchAttributes?.BerthStatus)) return 'finished';
     await handle.cancel();
     return 'cancelling';
   }
@@ -137,6 +137,12 @@ export class DeploymentService {
     await handle.cancel();
     return 'cancelling';
   }
+}
+
+/** A deploy whose outcome is recorded may still be delivering its notifications; there is nothing left to cancel. */
+function hasOutcome(status: unknown): boolean {
+  const value = Array.isArray(status) ? status[0] : status;
+  return ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'].includes(String(value));
 }
 
 function failureText(error: WorkflowUpdateFailedError): string {
