@@ -49,6 +49,8 @@ describe('notifications and the queue', () => {
     expect(description.searchAttributes.BerthStatus).toEqual(['succeeded']);
     const list = await berth.request('GET', `/v1/deployments?project=${berth.project}`);
     expect(list.body.deployments.find((d: { id: string }) => d.id === id)).toMatchObject({ status: 'succeeded', finishedAt: outcome.finishedAt });
+    // Still notifying, but finished: nothing left to cancel.
+    expect((await berth.request('POST', `/v1/deployments/${id}/cancel`)).status).toBe(409);
 
     const closed = await berth.waitForEnd(id);
     expect(berth.receiver.eventsFor(id)).toEqual(['started', 'succeeded']);
