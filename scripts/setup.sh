@@ -47,6 +47,31 @@ if [[ ! -x "$temporal_dir/temporal" ]]; then
   GOBIN="$temporal_dir" CGO_ENABLED=0 go install "github.com/temporalio/cli/cmd/temporal@$temporal_version" >&2
 fi
 
+# The production topology's tests run the Temporal server on PostgreSQL: the
+# server and its SQL schema tool, at the version the pinned CLI embeds (read
+# from the CLI's go.mod, so both builds share the module cache).
+if [[ "$mode" == test ]]; then
+  cli_mod="$(go env GOMODCACHE)/github.com/temporalio/cli@$temporal_version/go.mod"
+  [[ -f "$cli_mod" ]] || (cd /tmp && go mod download "github.com/temporalio/cli@$temporal_version" >&2)
+  server_version="$(awk '$1 == "go.temporal.io/server" { print $2 }' "$cli_mod")"
+  server_dir="${BERTH_CACHE:-$HOME/.cache/berth}/temporal-server/$server_version"
+  if [[ -z "$server_version" ]]; then
+    say "cannot find go.temporal.io/server in $cli_mod" && exit 1
+  elif [[ ! -x "$server_dir/server" || ! -x "$server_dir/sql" ]]; then
+    say "building Temporal server $server_version and its SQL tool into $server_dir (takes a few minutes once)"
+    mkdir -p "$server_dir"
+    (cd /tmp && GOBIN="$server_dir" CGO_ENABLED=0 go install "go.temporal.io/server/cmd/server@$server_version" "go.temporal.io/server/cmd/tools/sql@$server_version" >&2)
+  fi
+  # The Web UI server, at the version the CLI embeds, to look at that cluster in a browser.
+  ui_version="$(awk '$1 == "github.com/temporalio/ui-server/v2" { print $2 }' "$cli_mod")"
+  ui_dir="${BERTH_CACHE:-$HOME/.cache/berth}/temporal-ui/$ui_version"
+  if [[ -n "$ui_version" && ! -x "$ui_dir/server" ]]; then
+    say "building the Temporal Web UI server $ui_version into $ui_dir"
+    mkdir -p "$ui_dir"
+    (cd /tmp && GOBIN="$ui_dir" CGO_ENABLED=0 go install "github.com/temporalio/ui-server/v2/cmd/server@$ui_version" >&2)
+  fi
+fi
+
 # The dbapp fixture (test/fixtures/dbapp) is a Go program the integration
 # suite compiles once into the cache; fetch its modules now, while the module
 # proxy is known to be reachable.

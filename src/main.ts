@@ -8,6 +8,7 @@ import type { BerthConfig } from './config/schema';
 import { resolveSecret, SecretError } from './config/secrets';
 import { startEmbedded, type Embedded } from './embedded/start-embedded';
 import { createLogger } from './logger';
+import { ensureNamespace } from './temporal/ensure-namespace';
 import { createWorkers } from './worker/create-workers';
 
 const log = createLogger();
@@ -40,11 +41,16 @@ async function main(): Promise<void> {
   const namespace = config.temporal?.namespace ?? 'default';
   const taskQueue = config.temporal?.taskQueue ?? 'berth';
 
+  const clientConnection = await Connection.connect({ address });
+  // Either role may be the first to reach a fresh cluster, so both make the namespace ready.
+  await ensureNamespace(clientConnection, namespace, log);
   const workerConnection = await NativeConnection.connect({ address });
-  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log });
+  const faultsFile = process.env.BERTH_FAULTS_FILE;
+  if (faultsFile) log.warn({ faultsFile }, 'fault injection is on (BERTH_FAULTS_FILE): for tests only');
+  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log, faultsFile });
   const running = Promise.all(workers.map((worker) => worker.run()));
 
-  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const client = new Client({ connection: clientConnection, namespace });
   let server: Server | undefined;
   if (role !== 'worker') {
     const app = createApp({ config, client, taskQueue, tokens, log });

@@ -5,15 +5,9 @@ import { startCaddy } from './caddy';
 import type { EmbeddedProcess } from './child-process';
 import { ensureDockerd } from './dockerd';
 import { startTemporalDevServer } from './temporal-dev-server';
+import { berthSearchAttributes } from '../model/search-attributes';
 
-/** The search attributes deploy workflows carry; the dev server registers them at start. */
-export const berthSearchAttributes = {
-  BerthProject: 'Keyword',
-  BerthEnvironment: 'Keyword',
-  BerthStatus: 'Keyword',
-  BerthImage: 'Keyword',
-  BerthCommit: 'Keyword',
-} as const;
+export { berthSearchAttributes } from '../model/search-attributes';
 
 export interface Embedded {
   /** Set when Berth runs its own Temporal dev server. */

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHostActivities, createNotifyActivities, createPipelineActivities } from '../activities';
-import type { Faults } from '../activities/faults';
+import { FileFaults, type Faults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { hostTaskQueue } from '../model/task-queues';
@@ -20,6 +20,8 @@ export interface WorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Fault injection for integration tests; never set in production. */
   faults?: Faults;
+  /** Fault injection for a worker process under test (BERTH_FAULTS_FILE); see FileFaults. */
+  faultsFile?: string;
 }
 
 /** One worker for workflows and notifications, and one per Docker host for its activities. */
@@ -47,7 +49,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         taskQueue: hostTaskQueue(host),
         // Cancellation reaches an activity with its next heartbeat; keep that within seconds.
         maxHeartbeatThrottleInterval: '2s',
-        activities: createHostActivities(buildHostDeps(setup.config, host, setup.log, env, setup.faults)),
+        activities: createHostActivities(buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults)),
       }),
     );
   }
