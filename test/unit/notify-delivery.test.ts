@@ -86,9 +86,11 @@ describe('notify', () => {
   it('delivers to one receiver at a time, and names receivers without their paths or secrets', async () => {
     const first = receiver();
     const second = receiver();
+    const firstUrl = await first.url('/hook?token=abc');
+    const secondUrl = await second.url('/hook');
     const receivers = [
-      { type: 'webhook' as const, url: await first.url('/hook?token=abc') },
-      { type: 'webhook' as const, url: await second.url('/hook') },
+      { type: 'webhook' as const, url: firstUrl },
+      { type: 'webhook' as const, url: secondUrl },
       { type: 'slack' as const, url: 'env:SLACK_WEBHOOK_URL' },
     ];
     const activities = createNotifyActivities({ receivers, env: {}, log: pino({ level: 'silent' }) });
@@ -97,7 +99,7 @@ describe('notify', () => {
 
     expect(first.received).toEqual([]);
     expect(second.received).toEqual([expect.objectContaining({ path: '/hook', json: event })]);
-    expect(await activities.listReceivers()).toEqual([`webhook ${new URL(await first.url('/')).host}`, `webhook ${new URL(await second.url('/')).host}`, 'slack']);
+    expect(await activities.listReceivers()).toEqual([`webhook ${new URL(firstUrl).host}`, `webhook ${new URL(secondUrl).host}`, 'slack']);
     await expect(activities.notifyReceiver(3, event)).rejects.toThrow('no receiver 3: this worker has 3');
     await first.stop();
     await second.stop();
