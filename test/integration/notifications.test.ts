@@ -47,8 +47,10 @@ describe('notifications and the queue', () => {
     const description = await handle.describe();
     expect(description.status.name).toBe('RUNNING');
     expect(description.searchAttributes.BerthStatus).toEqual(['succeeded']);
-    const list = await berth.request('GET', `/v1/deployments?project=${berth.project}`);
-    expect(list.body.deployments.find((d: { id: string }) => d.id === id)).toMatchObject({ status: 'succeeded', finishedAt: outcome.finishedAt });
+    // The list reads Temporal's visibility store, which follows the workflow's state a moment later.
+    const listed = async () => (await berth.request('GET', `/v1/deployments?project=${berth.project}`)).body.deployments.find((d: { id: string }) => d.id === id);
+    for (let i = 0; i < 50 && (await listed())?.status !== 'succeeded'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await listed()).toMatchObject({ status: 'succeeded', finishedAt: outcome.finishedAt });
     // Still notifying, but finished: nothing left to cancel.
     expect((await berth.request('POST', `/v1/deployments/${id}/cancel`)).status).toBe(409);
 
