@@ -24,7 +24,8 @@ const loopbackUpstream = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/;
 export async function verifyThroughProxy(deps: HostDeps, spec: DeploySpec, upstreams: string[], options: VerifyOptions): Promise<{ attempts: number }> {
   const timeoutMs = options.timeoutMs ?? Math.max(10_000, spec.health.timeoutMs * 3);
   const intervalMs = options.intervalMs ?? 100;
-  const path = spec.health.path;
+  // The path that gated the switch: readiness when set, since liveness may legitimately differ.
+  const path = spec.health.readyPath ?? spec.health.path;
   const marker = deps.proxy.markerHeader?.toLowerCase();
   let direct: ProbeAnswer | undefined;
   if (!marker && upstreams.every((upstream) => loopbackUpstream.test(upstream) || portOfUpstream(upstream, deps.address) !== undefined)) {

@@ -73,8 +73,10 @@ describe('the API under generated requests', () => {
     for await (const execution of berth.client.workflow.list({ query: `TaskQueue = "berth-${berth.project}" AND StartTime > "${startedAt.toISOString()}"` })) {
       started.push(execution.workflowId);
     }
+    // GET /v1/hosts asks each host's worker for its Docker version through a short read-only workflow.
     const owner = `env.${berth.project}.staging`;
-    expect(started.filter((id) => !accepted.has(id) && id !== owner)).toEqual([]);
+    const hostReads = /^host-info\./;
+    expect(started.filter((id) => !accepted.has(id) && id !== owner && !hostReads.test(id))).toEqual([]);
     expect(await berth.request('GET', '/readyz', undefined, null)).toEqual({ status: 200, body: { status: 'ready' } });
   });
 });

@@ -18,6 +18,8 @@ export function walkHistory(history: unknown): { payloads: Payload[]; text: stri
   const text: string[] = [];
   const visit = (value: any, key?: string): void => {
     if (key === 'searchAttributes' || value === null || value === undefined) return;
+    // Patch markers are written by the SDK's core, outside the codec, and hold only the patch id (`patched('…')`).
+    if (key === 'markerRecordedEventAttributes' && value.markerName === 'core_patch') return;
     if (isPayload(value)) payloads.push(value);
     if (value instanceof Uint8Array) text.push(Buffer.from(value).toString('utf8'), Buffer.from(value).toString('base64'));
     else if (typeof value === 'string') text.push(value);
