@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDeployWindow } from './deploy-window';
+import { autoDeploySchema } from './auto-deploy';
 import { duration, name } from './fields';
 
 const deployWindow = z.string().transform((text, ctx) => {
@@ -35,4 +36,6 @@ export const environmentSchema = z.strictObject({
   /** A retried request with the same idempotency key within this window gets the same deployment. */
   idempotencyWindow: duration.default(600_000),
   env: z.record(z.string(), z.string()).default({}),
+  /** Deploy by itself when the registry has a new digest for one of these tags (webhook, and `poll` if set). */
+  autoDeploy: autoDeploySchema.optional(),
 });

@@ -92,9 +92,20 @@ export const configSchema = z
       })
       .prefault({}),
     notify: z.array(notifyEntrySchema).default([]),
+    /** Senders of registry webhooks (`POST /v1/hooks/registry/:name`), each with its own secret. */
+    hooks: z
+      .strictObject({
+        registry: z.array(z.strictObject({ name, secret: secretRef })).default([]),
+      })
+      .prefault({}),
     projects: z.record(name, projectSchema),
   })
   .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.hooks.registry.forEach((hook, index) => {
+      if (seen.has(hook.name)) ctx.addIssue({ code: 'custom', path: ['hooks', 'registry', index, 'name'], message: `"${hook.name}" is named twice` });
+      seen.add(hook.name);
+    });
     for (const [projectName, project] of Object.entries(config.projects)) {
       for (const [envName, environment] of Object.entries(project.environments)) {
         if (environment.after !== undefined && (environment.after === envName || !project.environments[environment.after])) {

@@ -34,6 +34,7 @@ export class ReleaseRun {
       image: spec.image,
       commit: spec.commit,
       requestedBy: spec.requestedBy,
+      ...(spec.trigger && { trigger: spec.trigger }),
       status: 'running',
       release,
       createdAt: new Date().toISOString(),
