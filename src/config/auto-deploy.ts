@@ -4,14 +4,14 @@ import { duration } from './fields';
 /** One entry of `autoDeploy.tags`: a literal moving tag (`main`) or a `/regex/` pattern. */
 export type TagRule = { kind: 'literal'; tag: string } | { kind: 'pattern'; source: string };
 
-/** Pure: `/^v\d+$/` is a pattern, anything else a literal tag; undefined when the pattern does not compile. */
+/** Pure: `/^v\d+$/` is a pattern, anything else a literal tag; a message when it is neither. */
 export function parseTagRule(text: string): TagRule | string {
   if (text.length > 2 && text.startsWith('/') && text.endsWith('/')) {
     const source = text.slice(1, -1);
     try {
       new RegExp(source);
     } catch (error) {
-      return `"${text}" is not a valid regular expression: ${(error as Error).message}`;
+      return `"${text}" is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /, '')}`;
     }
     return { kind: 'pattern', source };
   }

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   workers?: boolean;
   /** The proxy section; the test world's Caddy by default. */
   proxy?: Record<string, unknown>;
+  /** More projects beside the harness's own, on its host (their containers are not cleaned up: they should never start any). */
+  otherProjects?: Record<string, Record<string, unknown>>;
 }
 
 /** Berth's worker and API in this process, wired to the shared test world. */
@@ -122,6 +124,7 @@ export class Harness {
             Object.entries(environments).map(([name, extra]) => [name, { host: this.project, hostname: this.hostname(name), ...extra }]),
           ),
         },
+        ...this.options.otherProjects,
       },
     };
     this.config = parseConfig(this.rawConfig);
