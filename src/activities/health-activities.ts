@@ -6,12 +6,12 @@ import { classify } from './failures';
 import { probe } from './http-probe';
 import type { HostDeps } from './host-deps';
 
-/** Where a candidate's health endpoint answers, as seen from the Berth host. */
-export async function healthUrl(deps: HostDeps, spec: DeploySpec, candidate: Candidate): Promise<string> {
-  if (candidate.port !== undefined) return `http://${upstreamFor(spec, candidate.containerName, candidate.port, deps.address)}${spec.health.path}`;
+/** Where a candidate's health endpoint answers, as seen from the Berth host; the liveness path unless told. */
+export async function healthUrl(deps: HostDeps, spec: DeploySpec, candidate: Candidate, path = spec.health.path): Promise<string> {
+  if (candidate.port !== undefined) return `http://${upstreamFor(spec, candidate.containerName, candidate.port, deps.address)}${path}`;
   const info = await deps.docker.getContainer(candidate.containerId).inspect();
   const address = info.NetworkSettings.Networks[spec.network]?.IPAddress;
-  return `http://${address}:${containerPort}${spec.health.path}`;
+  return `http://${address}:${containerPort}${path}`;
 }
 
 export function createHealthActivities(deps: HostDeps) {
@@ -24,7 +24,9 @@ export function createHealthActivities(deps: HostDeps) {
       return classify(async () => {
         await deps.faults.before('health');
         const ctx = Context.current();
-        const url = await healthUrl(deps, spec, candidate);
+        // Readiness gates the switch; the liveness path is for the monitor and reconciliation.
+        const path = spec.health.readyPath ?? spec.health.path;
+        const url = await healthUrl(deps, spec, candidate, path);
         const { intervalMs, timeoutMs, retries, startPeriodMs } = spec.health;
         const startedAt = Date.now();
         let failures = 0;
@@ -44,7 +46,7 @@ export function createHealthActivities(deps: HostDeps) {
           ctx.heartbeat({ attempts, failures, lastProblem });
           if (failures >= retries) {
             const tail = await deps.containers.logTail(candidate.containerId, 40);
-            throw new UnhealthyError(`GET ${spec.health.path} failed ${failures} times; last: ${lastProblem}`, tail);
+            throw new UnhealthyError(`GET ${path} failed ${failures} times; last: ${lastProblem}`, tail);
           }
           await ctx.sleep(intervalMs);
         }

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { resolveSecret } from '../config/secrets';
+import { PullTally } from '../docker/pull-tally';
 import { registryHost } from '../model/image-ref';
 import type { DeploySpec, PulledImageInfo } from '../model/types';
 import { classify } from './failures';
@@ -10,7 +11,7 @@ export function createImageActivities(deps: HostDeps) {
     deps.log.child({ deploymentId: spec.deploymentId, project: spec.project, environment: spec.environment });
 
   return {
-    /** Pulls the requested image and pins it to its digest; heartbeats pull progress. */
+    /** Pulls the requested image and pins it to its digest; heartbeats pull progress and returns a few lines of it. */
     async pullImage(spec: DeploySpec): Promise<PulledImageInfo> {
       return classify(async () => {
         await deps.faults.before('pull');
@@ -26,14 +27,21 @@ export function createImageActivities(deps: HostDeps) {
           serveraddress: registryHost(spec.image),
         };
         logFor(spec).info({ image: spec.image, presentBefore }, 'pulling image');
+        const tally = new PullTally();
+        const progress: string[] = [];
         const pulled = await deps.images.pull(spec.image, {
           auth,
           signal: ctx.cancellationSignal,
-          onProgress: (progress) => ctx.heartbeat(progress.status),
+          onProgress: (event) => {
+            const line = tally.update(event);
+            if (line) progress.push(line);
+            ctx.heartbeat(line ?? event.status);
+          },
         });
-        logFor(spec).info({ image: spec.image, digest: pulled.digest }, 'pulled image');
+        progress.push(tally.summary());
+        logFor(spec).info({ image: spec.image, digest: pulled.digest, progress: progress.at(-1) }, 'pulled image');
         deps.faults.after('pull');
-        return { ...pulled, presentBefore };
+        return { ...pulled, presentBefore, progress };
       });
     },
 

@@ -10,11 +10,22 @@ export interface NotifyDeps {
   log: Logger;
 }
 
+/** `webhook 127.0.0.1:8123`: enough to tell receivers apart in a deploy's events, nothing secret. */
+export function receiverLabel(receiver: NotifyReceiver): string {
+  const type = receiver.type ?? 'webhook';
+  if (/^(env|file):/.test(receiver.url)) return type;
+  try {
+    return `${type} ${new URL(receiver.url).host}`;
+  } catch {
+    return type;
+  }
+}
+
 export function createNotifyActivities(deps: NotifyDeps) {
   return {
     /**
-     * Delivers the event to every receiver. Throws when any failed so Temporal
-     * retries; the workflow caps the attempts and never fails a deploy on it.
+     * Delivers the event to every receiver; throws when any failed, so a retry
+     * repeats the good ones. Kept for deploys started before per-receiver delivery.
      */
     async notify(event: DeployEvent): Promise<void> {
       const log = deps.log.child({ deploymentId: event.deploymentId, project: event.project, environment: event.environment });
@@ -28,6 +39,24 @@ export function createNotifyActivities(deps: NotifyDeps) {
       }
       log.info({ event: event.event, receivers: deps.receivers.length, failures: failures.length }, 'notified');
       if (failures.length > 0) throw new Error(`notification not delivered: ${failures.join('; ')}`);
+    },
+
+    /** Names of the configured receivers (type and host, never a URL's path or secret), in order. */
+    async listReceivers(): Promise<string[]> {
+      return deps.receivers.map(receiverLabel);
+    },
+
+    /**
+     * Delivers the event to one receiver. The workflow runs one of these per
+     * receiver, each with its own retries, so a dead receiver neither holds
+     * up nor repeats a delivery to the others.
+     */
+    async notifyReceiver(index: number, event: DeployEvent): Promise<void> {
+      const receiver = deps.receivers[index];
+      if (!receiver) throw ApplicationFailure.nonRetryable(`no receiver ${index}: this worker has ${deps.receivers.length}`, 'INVALID_SPEC');
+      const log = deps.log.child({ deploymentId: event.deploymentId, project: event.project, environment: event.environment, receiver: receiverLabel(receiver) });
+      await deliver(receiver, event, deps.env);
+      log.info({ event: event.event }, 'notified');
     },
 
     /** How long until a deploy window opens; 0 when open. Time zones are resolved here, not in the workflow. */

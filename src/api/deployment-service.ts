@@ -5,6 +5,7 @@ import type { BerthConfig } from '../config/schema';
 import { ownerSettings } from '../config/owner-settings';
 import { enqueueWithOwner, readOwner } from '../temporal/owner-client';
 import type { DeployMemo } from '../model/deploy-memo';
+import { cancelQueuedUpdate, ownerWorkflowId } from '../workflows/definitions';
 
 export type { DeployMemo };
 import type { EnqueueAnswer } from '../model/owner-types';
@@ -77,12 +78,17 @@ export class DeploymentService {
    * (superseded) has no workflow of its own yet; its owner knows it.
    */
   private async fromOwner(id: string): Promise<DeployRecord | undefined> {
+    return (await this.ownerOf(id))?.record;
+  }
+
+  /** The owner that holds (or held) a deploy with no workflow of its own, and its record there. */
+  private async ownerOf(id: string): Promise<{ project: string; environment: string; record: DeployRecord } | undefined> {
     for (const [project, projectConfig] of Object.entries(this.config.projects)) {
       for (const environment of Object.keys(projectConfig.environments)) {
         if (!id.startsWith(`${project}-${environment}-`)) continue;
         const owner = await readOwner(this.client, project, environment);
         const record = owner && ownedRecord(owner, id);
-        if (record) return record;
+        if (record) return { project, environment, record };
       }
     }
     return undefined;
@@ -105,15 +111,38 @@ export class DeploymentService {
     }
   }
 
-  /** Asks a running deploy to stop and compensate; `finished` when there is nothing to cancel. */
-  async cancel(id: string): Promise<'cancelling' | 'finished' | 'not_found'> {
+  /**
+   * Asks a running deploy to stop and compensate, or takes a queued one out of
+   * its owner's queue (`cancelled`: it never runs); `finished` when there is nothing to cancel.
+   */
+  async cancel(id: string, by: string): Promise<'cancelling' | 'cancelled' | 'finished' | 'not_found'> {
     const handle = this.client.workflow.getHandle(id);
     const description = await describeIfExists(handle);
-    if (!description) return 'not_found';
-    if (description.status.name !== 'RUNNING') return 'finished';
+    if (!description) return this.cancelQueued(id, by);
+    if (description.status.name !== 'RUNNING' || hasOutcome(description.searchAttributes?.BerthStatus)) return 'finished';
     await handle.cancel();
     return 'cancelling';
   }
+
+  private async cancelQueued(id: string, by: string): Promise<'cancelling' | 'cancelled' | 'finished' | 'not_found'> {
+    const owned = await this.ownerOf(id);
+    if (!owned) return 'not_found';
+    if (owned.record.status !== 'queued') return 'finished';
+    const owner = this.client.workflow.getHandle(ownerWorkflowId(owned.project, owned.environment));
+    if (await owner.executeUpdate(cancelQueuedUpdate, { args: [{ deploymentId: id, by }] })) return 'cancelled';
+    // It left the queue meanwhile: it runs now (so cancel that), or it was superseded.
+    const handle = this.client.workflow.getHandle(id);
+    const description = await describeIfExists(handle);
+    if (description?.status.name !== 'RUNNING') return 'finished';
+    await handle.cancel();
+    return 'cancelling';
+  }
+}
+
+/** A deploy whose outcome is recorded may still be delivering its notifications; there is nothing left to cancel. */
+function hasOutcome(status: unknown): boolean {
+  const value = Array.isArray(status) ? status[0] : status;
+  return ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'].includes(String(value));
 }
 
 function failureText(error: WorkflowUpdateFailedError): string {

@@ -59,10 +59,12 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
 
   router.post('/v1/deployments/:id/cancel', requireScope('deploy'), reach, async (req, res) => {
     const id = String(req.params.id);
-    const outcome = deploymentIdPattern.test(id) ? await deployments.cancel(id) : 'not_found';
+    const caller = res.locals.caller as Caller;
+    const outcome = deploymentIdPattern.test(id) ? await deployments.cancel(id, caller.name) : 'not_found';
     if (outcome === 'not_found') throw new HttpError('not_found', `deployment "${id}" was not found`);
     if (outcome === 'finished') throw new HttpError('conflict', `deployment "${id}" has already finished; nothing to cancel`);
-    res.status(202).json({ id, status: 'cancelling' });
+    // A queued deploy leaves the queue at once and never runs; a running one compensates first.
+    res.status(202).json(outcome === 'cancelled' ? { id, status: 'cancelled', reason: 'cancelled while queued' } : { id, status: 'cancelling' });
   });
 
   return router;

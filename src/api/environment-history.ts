@@ -1,6 +1,6 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { ReleaseSummary } from '../model/owner-types';
-import type { DeployKind, DeployStatus } from '../model/types';
+import type { ApproverSummary, DeployKind, DeployStatus } from '../model/types';
 import type { DeployMemo } from '../model/deploy-memo';
 
 /** One deploy or rollback of an environment, as Temporal's visibility records it. */
@@ -14,6 +14,8 @@ export interface ReleaseEntry {
   deployedAt?: string;
   by: string;
   outcome: DeployStatus;
+  /** Who approved it (or rejected it), when, with what comment, and via the API or a signal. */
+  approval?: ApproverSummary;
 }
 
 function quote(value: string): string {
@@ -30,9 +32,10 @@ function entryOf(info: WorkflowExecutionInfo): ReleaseEntry {
     image: memo.image,
     digest: memo.digest,
     commit: memo.commit,
-    deployedAt: info.closeTime?.toISOString(),
+    deployedAt: memo.finishedAt ?? info.closeTime?.toISOString(),
     by: memo.requestedBy,
     outcome: (status?.[0] ?? 'queued') as DeployStatus,
+    ...(memo.approval && { approval: memo.approval }),
   };
 }
 
@@ -72,5 +75,6 @@ export function entryFromOwner(summary: ReleaseSummary): ReleaseEntry {
     deployedAt: summary.finishedAt,
     by: summary.requestedBy,
     outcome: summary.status,
+    ...(summary.approval && { approval: summary.approval }),
   };
 }

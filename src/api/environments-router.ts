@@ -6,6 +6,7 @@ import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { readOwner, pauseReconcile } from '../temporal/owner-client';
 import { currentRelease, entryFromOwner, environmentHistory, rollbackTarget } from './environment-history';
 import { HttpError } from './http-error';
+import { settingsView } from './settings-view';
 import { specFor } from './spec-for';
 import { requireReach } from './token-reach';
 import { parseBody } from './validate';
@@ -35,6 +36,7 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
       project,
       environment,
       hostname: environmentConfig.hostname,
+      settings: settingsView(environmentConfig),
       current: currentRelease(history) ?? null,
       running: owner?.running ?? null,
       queue: owner?.queue.map((request, index) => ({ deploymentId: request.spec.deploymentId, position: index + 1, image: request.spec.image, requestedBy: request.spec.requestedBy })) ?? [],
@@ -79,7 +81,8 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
       { project, environment, image: `${projectConfig.image}@${chosen.digest}`, commit: chosen.commit },
       { deploymentId: newDeploymentId(project, environment), requestedBy: caller.name },
     );
-    await deployments.start({ ...spec, targetRelease: chosen.release }, 'rollback');
+    const deployedAs = chosen.image && !chosen.image.includes('@') ? { deployedAs: chosen.image } : {};
+    await deployments.start({ ...spec, ...deployedAs, targetRelease: chosen.release }, 'rollback');
     res.status(202).location(`/v1/deployments/${spec.deploymentId}`).json({ id: spec.deploymentId, status: 'queued', release: chosen.release });
   });
 

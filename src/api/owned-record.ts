@@ -2,7 +2,7 @@ import type { OwnerState } from '../model/owner-types';
 import type { DeployRecord } from '../model/types';
 
 /** The record of a deploy its owner still queues, or dropped for a newer request. */
-export function ownedRecord(owner: OwnerState, id: string): (DeployRecord & { position?: number; supersededBy?: string }) | undefined {
+export function ownedRecord(owner: OwnerState, id: string): (DeployRecord & { position?: number; supersededBy?: string; cancelledBy?: string }) | undefined {
   const { project, environment } = owner.settings;
   const index = owner.queue.findIndex((request) => request.spec.deploymentId === id);
   if (index >= 0) {
@@ -27,6 +27,25 @@ export function ownedRecord(owner: OwnerState, id: string): (DeployRecord & { po
       status: 'superseded',
       reason: `superseded by ${superseded.by}`,
       supersededBy: superseded.by,
+    };
+  }
+  const cancelled = owner.cancelled?.find((entry) => entry.deploymentId === id);
+  if (cancelled) {
+    return {
+      id,
+      kind: cancelled.kind,
+      project,
+      environment,
+      image: cancelled.image,
+      requestedBy: cancelled.requestedBy,
+      release: id,
+      createdAt: new Date(cancelled.enqueuedAt).toISOString(),
+      finishedAt: cancelled.cancelledAt,
+      steps: [],
+      events: [],
+      status: 'cancelled',
+      reason: 'cancelled while queued',
+      cancelledBy: cancelled.cancelledBy,
     };
   }
   return undefined;

@@ -73,15 +73,15 @@ export const routes: RouteSpec[] = [
     method: 'post',
     path: '/v1/deployments/:id/cancel',
     scope: 'deploy',
-    summary: 'Cancel a running deploy; its undo steps run',
+    summary: 'Cancel a running deploy (its undo steps run), or a queued one (it leaves the queue and never runs)',
     responses: { 202: '`{"id","status":"cancelling"}`', 404: deploymentId, 409: 'the deploy has finished' },
   },
   {
     method: 'get',
     path: '/v1/projects/:project/environments/:environment',
     scope: 'any',
-    summary: "An environment's current release and history",
-    responses: { 200: '`{project, environment, hostname, current, history}`', 404: 'unknown project or environment' },
+    summary: "An environment's effective settings (secrets as references), current release and history",
+    responses: { 200: '`{project, environment, hostname, settings, current, history}`', 404: 'unknown project or environment' },
   },
   {
     method: 'post',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, RawWorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, optionalTsToDate, type Payload } from '@temporalio/common';
-import type { DeployKind, DeployStatus } from '../model/types';
+import type { ApproverSummary, DeployKind, DeployStatus } from '../model/types';
 import type { DeployMemo } from './deployment-service';
 import { HttpError } from './http-error';
 
@@ -21,6 +21,8 @@ export interface DeploySummary {
   status: DeployStatus;
   startedAt?: string;
   finishedAt?: string;
+  /** Who approved (or rejected) it: by, at, comment, via. */
+  approval?: ApproverSummary;
 }
 
 /** Temporal's WorkflowExecutionStatus numbers, for executions that closed without setting BerthStatus. */
@@ -50,7 +52,8 @@ async function withDecodedMemo(client: Client, raw: RawWorkflowExecutionInfo): P
 export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
   const memo = Object.fromEntries(Object.entries(raw.memo?.fields ?? {}).map(([key, payload]) => [key, decode(payload as Payload)])) as Partial<DeployMemo> & { commitTime?: string };
   const attribute = (key: string) => decode((raw.searchAttributes?.indexedFields ?? {})[key] as Payload | undefined) as string | undefined;
-  const finishedAt = optionalTsToDate(raw.closeTime)?.toISOString();
+  // The outcome's time, not the close: a deploy closes only after its notifications are out.
+  const finishedAt = memo.finishedAt ?? optionalTsToDate(raw.closeTime)?.toISOString();
   let status = (attribute('BerthStatus') ?? 'queued') as DeployStatus;
   if (finishedAt && !['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'].includes(status)) {
     status = closedStatus[raw.status ?? 0] ?? 'failed';
@@ -69,6 +72,7 @@ export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
     status,
     startedAt: optionalTsToDate(raw.startTime)?.toISOString(),
     finishedAt,
+    approval: memo.approval,
   };
   return Object.fromEntries(Object.entries(summary).filter(([, value]) => value !== undefined)) as unknown as DeploySummary;
 }

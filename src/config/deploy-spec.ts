@@ -16,7 +16,7 @@ export interface DeployTarget {
 export class UnknownTargetError extends Error {}
 export class ImageMismatchError extends Error {}
 
-/** Pure: freezes what a deploy needs from the config at request time. */
+/** Pure: freezes what a deploy needs from the environment's effective settings at request time. */
 export function buildDeploySpec(
   config: BerthConfig,
   target: DeployTarget,
@@ -50,19 +50,20 @@ export function buildDeploySpec(
     portRange: host.ports,
     hostTimeoutMs: host.hostTimeout,
     health: {
-      path: project.health.path,
-      intervalMs: project.health.interval,
-      timeoutMs: project.health.timeout,
-      retries: project.health.retries,
-      startPeriodMs: project.health.startPeriod,
-      monitorMs: project.health.monitor,
-      monitorFailures: project.health.monitorFailures,
+      path: environment.health.path,
+      ...(environment.health.readyPath !== undefined && { readyPath: environment.health.readyPath }),
+      intervalMs: environment.health.interval,
+      timeoutMs: environment.health.timeout,
+      retries: environment.health.retries,
+      startPeriodMs: environment.health.startPeriod,
+      monitorMs: environment.health.monitor,
+      monitorFailures: environment.health.monitorFailures,
     },
-    keep: project.keep,
-    drainMs: project.drain,
-    stopTimeoutMs: project.stopTimeout,
-    env: { ...project.env, ...environment.env },
-    secretEnv: { ...project.secrets },
-    ...(project.migrations && { migrations: migrationSpecFrom(project.migrations) }),
+    keep: environment.keep,
+    drainMs: environment.drain,
+    stopTimeoutMs: environment.stopTimeout,
+    env: { ...environment.env },
+    secretEnv: { ...environment.secrets },
+    ...(environment.migrations && { migrations: migrationSpecFrom(environment.migrations) }),
   };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodError } from 'zod';
 import { configSchema, type BerthConfig } from './schema';
+import { settleProjects } from './settle-projects';
 
 /** A configuration problem, with one path-qualified line per issue. */
 export class ConfigError extends Error {
@@ -25,7 +26,18 @@ export function formatIssues(error: ZodError): string[] {
 export function parseConfig(raw: unknown, source = 'configuration'): BerthConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(source, formatIssues(result.error));
-  return result.data;
+  // Each level is valid as written; now merge them into each environment's effective settings.
+  const rawProjects = (raw as { projects: Parameters<typeof settleProjects>[0] }).projects;
+  const settled = settleProjects(rawProjects, result.data.hosts);
+  if (settled.issues.length > 0) throw new ConfigError(source, settled.issues);
+  // Environment-only fields that are no settings: taken as parsed (tags compiled, durations in ms).
+  for (const [project, { environments }] of Object.entries(settled.projects)) {
+    for (const [name, environment] of Object.entries(environments)) {
+      const autoDeploy = result.data.projects[project].environments[name].autoDeploy;
+      if (autoDeploy) environment.autoDeploy = autoDeploy;
+    }
+  }
+  return { ...result.data, projects: settled.projects };
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {

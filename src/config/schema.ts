@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { environmentSchema } from './environment-schema';
+import type { AutoDeployConfig } from './auto-deploy';
+import { projectSchema } from './environment-schema';
 import { duration, hostPort, name, portRange, secretRef } from './fields';
-import { migrationsSchema } from './migrations-schema';
 import { proxySchema } from './proxy-schema';
 import { notifyEntrySchema } from './notify-schema';
+import type { EnvironmentSettings } from './settings-schema';
 
 export const scopeSchema = z.enum(['deploy', 'approve', 'rollback', 'read']);
 
@@ -27,29 +28,6 @@ const encryptionSchema = z
       ctx.addIssue({ code: 'custom', path: ['current'], message: `should name one of the keys: ${Object.keys(encryption.keys).join(', ')}` });
     }
   });
-
-const healthSchema = z.strictObject({
-  path: z.string().startsWith('/').default('/health'),
-  interval: duration.default(1000),
-  timeout: duration.default(2000),
-  retries: z.number().int().min(1).max(1000).default(30),
-  startPeriod: duration.default(0),
-  /** Keep probing through the proxy this long after the switch; `0s` turns it off. */
-  monitor: duration.default(10_000),
-  monitorFailures: z.number().int().min(1).max(1000).default(3),
-});
-
-const projectSchema = z.strictObject({
-  image: z.string().regex(/^[a-z0-9][\w.:/-]*$/, 'should be an image repository without a tag'),
-  health: healthSchema.prefault({}),
-  keep: z.number().int().min(1).max(50).default(3),
-  drain: duration.default(2000),
-  stopTimeout: duration.default(10_000),
-  env: z.record(z.string(), z.string()).default({}),
-  secrets: z.record(z.string(), secretRef).default({}),
-  migrations: migrationsSchema.optional(),
-  environments: z.record(name, environmentSchema).refine((envs) => Object.keys(envs).length > 0, 'should name at least one environment'),
-});
 
 const hostSchema = z.strictObject({
   docker: z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/.+|http:\/\/.+)$/, 'should be unix:///path or tcp://host:port').default('unix:///var/run/docker.sock'),
@@ -95,42 +73,32 @@ export const configSchema = z
     /** Senders of registry webhooks (`POST /v1/hooks/registry/:name`), each with its own secret. */
     hooks: z
       .strictObject({
-        registry: z.array(z.strictObject({ name, secret: secretRef })).default([]),
+        registry: z
+          .array(z.strictObject({ name, secret: secretRef }))
+          .default([])
+          .superRefine((hooks, ctx) => {
+            hooks.forEach((hook, index) => {
+              if (hooks.findIndex((other) => other.name === hook.name) < index) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${hook.name}" is named twice` });
+            });
+          }),
       })
       .prefault({}),
     projects: z.record(name, projectSchema),
-  })
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.hooks.registry.forEach((hook, index) => {
-      if (seen.has(hook.name)) ctx.addIssue({ code: 'custom', path: ['hooks', 'registry', index, 'name'], message: `"${hook.name}" is named twice` });
-      seen.add(hook.name);
-    });
-    for (const [projectName, project] of Object.entries(config.projects)) {
-      for (const [envName, environment] of Object.entries(project.environments)) {
-        if (environment.after !== undefined && (environment.after === envName || !project.environments[environment.after])) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['projects', projectName, 'environments', envName, 'after'],
-            message: `should name another environment of project "${projectName}"`,
-          });
-        }
-        if (!config.hosts[environment.host]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['projects', projectName, 'environments', envName, 'host'],
-            message: `unknown host "${environment.host}"; hosts are: ${Object.keys(config.hosts).join(', ')}`,
-          });
-        }
-      }
-    }
   });
 
+export type HostConfig = z.output<typeof configSchema>['hosts'][string];
+
+/** One environment: what names it, and its effective settings (code defaults → project → environment). */
+export type EnvironmentConfig = { hostname: string; after?: string; autoDeploy?: AutoDeployConfig } & EnvironmentSettings;
+
+/** A project: its image and its environments; project-level defaults are already merged into each. */
+export interface ProjectConfig {
+  image: string;
+  environments: Record<string, EnvironmentConfig>;
+}
+
 /** The validated configuration, with durations in milliseconds. */
-export type BerthConfig = z.output<typeof configSchema>;
-export type ProjectConfig = BerthConfig['projects'][string];
-export type EnvironmentConfig = ProjectConfig['environments'][string];
-export type HostConfig = BerthConfig['hosts'][string];
+export type BerthConfig = Omit<z.output<typeof configSchema>, 'projects'> & { projects: Record<string, ProjectConfig> };
 export type { ProxyConfig } from './proxy-schema';
 
 /** The proxy in front of a host's environments: its own, or the top-level default. */

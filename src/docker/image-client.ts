@@ -14,6 +14,8 @@ export interface RegistryAuth {
 
 export interface PullProgress {
   status: string;
+  /** The layer the event is about, when it is about one. */
+  layer?: string;
   current?: number;
   total?: number;
 }
@@ -28,6 +30,7 @@ export interface PullOptions {
 
 interface ProgressEvent {
   status?: string;
+  id?: string;
   progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { message?: string };
@@ -80,7 +83,7 @@ export class ImageClient {
           return;
         }
         if (!onProgress || event.status === undefined) return;
-        onProgress({ status: event.status, current: event.progressDetail?.current, total: event.progressDetail?.total });
+        onProgress({ status: event.status, ...(event.id !== undefined && { layer: event.id }), current: event.progressDetail?.current, total: event.progressDetail?.total });
       };
       const onFinished = (error: Error | null) => {
         if (error) reject(classifyPullError(ref, messageOf(error), statusOf(error)));

@@ -18,3 +18,12 @@ export interface ApprovalDecision {
 export interface DecideRequest extends ApprovalDecision {
   decision: 'approve' | 'reject';
 }
+
+/** Who decided, as the environment's history and the deploy list show it. */
+export interface ApproverSummary {
+  decision: 'approved' | 'rejected';
+  by: string;
+  at: string;
+  comment?: string;
+  via: 'api' | 'signal';
+}

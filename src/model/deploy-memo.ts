@@ -1,3 +1,4 @@
+import type { ApproverSummary } from './approval-types';
 import type { DeployKind } from './types';
 
 /** Kept in the workflow memo, so lists and early reads need no query. */
@@ -12,4 +13,8 @@ export interface DeployMemo {
   commitTime?: string;
   /** Upserted by the workflow once the image is pinned. */
   digest?: string;
+  /** Upserted with the outcome; the workflow itself closes later, once its notifications are out. */
+  finishedAt?: string;
+  /** Upserted by the workflow once a person decided. */
+  approval?: ApproverSummary;
 }

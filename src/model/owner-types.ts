@@ -1,3 +1,4 @@
+import type { ApproverSummary } from './approval-types';
 import type { DeployKind, DeploySpec, DeployStatus } from './types';
 
 /** How the owner of one environment behaves; refreshed from config with every request. */
@@ -31,6 +32,19 @@ export interface ReleaseSummary {
   requestedBy: string;
   status: DeployStatus;
   finishedAt?: string;
+  /** Who approved (or rejected) it, when the environment asks for approval. */
+  approval?: ApproverSummary;
+}
+
+/** A request taken out of the queue by a person before it ran. */
+export interface CancelledRequest {
+  deploymentId: string;
+  kind: DeployKind;
+  image: string;
+  requestedBy: string;
+  enqueuedAt: number;
+  cancelledBy: string;
+  cancelledAt: string;
 }
 
 /**
@@ -58,6 +72,8 @@ export interface OwnerState {
   desired?: { summary: ReleaseSummary; spec: DeploySpec; upstream?: string };
   history: ReleaseSummary[];
   superseded: Array<{ deploymentId: string; by: string; image: string; requestedBy: string; enqueuedAt: number }>;
+  /** Requests cancelled before they ran; absent in state carried from before cancel existed. */
+  cancelled?: CancelledRequest[];
   idempotency: Array<{ key: string; deploymentId: string; at: number }>;
   paused: boolean;
   pausedReason?: string;

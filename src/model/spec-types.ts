@@ -2,7 +2,10 @@ import type { MigrationSpec } from './migration-types';
 
 /** Health check settings, durations in milliseconds. */
 export interface HealthSpec {
+  /** Liveness: the monitor after the switch and reconciliation probe it. */
   path: string;
+  /** Readiness: gates the switch when set; otherwise `path` does. */
+  readyPath?: string;
   intervalMs: number;
   timeoutMs: number;
   retries: number;
@@ -29,6 +32,11 @@ export interface DeploySpec {
   environment: string;
   /** Image reference as requested (`repo:tag` or `repo@sha256:...`). */
   image: string;
+  /**
+   * When `image` pins a digest that was first deployed by tag (a rollback):
+   * that tag reference (`…/web:v1`), so records name the release as people know it.
+   */
+  deployedAs?: string;
   commit?: string;
   /** When the commit was made; lead time is measured from it. */
   commitTime?: string;

@@ -1,7 +1,7 @@
 import type { ApprovalRecord } from './approval-types';
 import type { MigrationResult } from './migration-types';
 
-export type { ApprovalDecision, ApprovalRecord } from './approval-types';
+export type { ApprovalDecision, ApprovalRecord, ApproverSummary } from './approval-types';
 export type { DeploySpec, DeployTrigger, HealthSpec, RollbackSpec } from './spec-types';
 import type { DeployTrigger } from './spec-types';
 
@@ -125,5 +125,7 @@ export interface DeployRecord {
 export interface PulledImageInfo extends PulledImage {
   /** False when this pull brought the image to the host, so undo may remove it. */
   presentBefore: boolean;
+  /** A few lines for the deploy's events: "pulled 45 MB of 120 MB". */
+  progress?: string[];
 }
 

@@ -11,6 +11,8 @@ export interface NotifyReceiver {
   url: string;
   /** Webhooks only: signs the body (HMAC-SHA256 in `x-berth-signature`). */
   secret?: string;
+  /** Milliseconds one attempt waits for an answer; default 5000. */
+  timeout?: number;
 }
 
 const secretRef = /^(env|file):/;
@@ -19,9 +21,9 @@ const secretRef = /^(env|file):/;
 export async function deliver(receiver: NotifyReceiver, event: DeployEvent, env: NodeJS.ProcessEnv): Promise<void> {
   if (receiver.type === 'slack') {
     const url = secretRef.test(receiver.url) ? resolveSecret(receiver.url, env) : receiver.url;
-    await postWebhook({ url }, slackMessage(event));
+    await postWebhook({ url }, slackMessage(event), receiver.timeout);
     return;
   }
   const secret = receiver.secret ? resolveSecret(receiver.secret, env) : undefined;
-  await postWebhook({ url: receiver.url, secret }, event);
+  await postWebhook({ url: receiver.url, secret }, event, receiver.timeout);
 }

@@ -38,7 +38,12 @@ export async function postWebhook(target: WebhookTarget, event: unknown, timeout
   const body = JSON.stringify(event);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'berth' };
   if (target.secret) headers[signatureHeader] = signBody(body, target.secret);
-  const response = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+  const host = new URL(target.url).host;
+  const response = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) }).catch((error: Error & { cause?: { code?: string } }) => {
+    // fetch says only "fetch failed"; the reason is in its cause.
+    if (error.name === 'TimeoutError') throw new Error(`webhook ${host} did not answer within ${timeoutMs} ms`);
+    throw new Error(`webhook ${host} unreachable: ${error.cause?.code ?? error.message}`);
+  });
   await response.arrayBuffer();
-  if (!response.ok) throw new Error(`webhook ${new URL(target.url).host} answered HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`webhook ${host} answered HTTP ${response.status}`);
 }

@@ -1,6 +1,7 @@
-import { ApplicationFailure, condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { BerthStatus } from '../model/search-attributes';
 import { approveSignal, decideUpdate, rejectSignal } from './definitions';
+import { approverOf } from './environment-state';
 import type { ApprovalDecision, DeployRecord, DeploySpec } from '../model/types';
 
 export type GateOutcome = 'approved' | 'rejected' | 'expired';
@@ -74,6 +75,8 @@ export class ApprovalGate {
     }
     const status = decided.decision === 'approve' ? 'approved' : 'rejected';
     this.record.approval = { status, requestedAt, decidedAt: decided.at, by: decided.by, via: decided.via, ...(decided.comment !== undefined && { comment: decided.comment }) };
+    // In the memo, so the deploy list and history name the approver without a query.
+    if (patched('approval-in-memo')) upsertMemo({ approval: approverOf(this.record.approval) });
     if (status === 'rejected') throw ApplicationFailure.nonRetryable(`rejected by ${decided.by}${decided.comment ? `: ${decided.comment}` : ''}`, 'Rejected');
   }
 }

@@ -28,6 +28,13 @@ export const decideUpdate = defineUpdate<ApprovalRecord, [DecideRequest]>('decid
 export const enqueueUpdate = defineUpdate<EnqueueAnswer, [EnqueueRequest]>('enqueue');
 export const pauseReconcileSignal = defineSignal<[{ paused: boolean; by: string }]>('pauseReconcile');
 export const ownerQuery = defineQuery<OwnerState>('owner');
+/** Takes a queued deploy out of the queue; answers false when it is not queued (running, finished, unknown). */
+export const cancelQueuedUpdate = defineUpdate<boolean, [{ deploymentId: string; by: string }]>('cancelQueued');
+/**
+ * A deploy tells its owner its outcome as soon as it is recorded, before its
+ * notifications are delivered, so the next queued deploy never waits for a slow receiver.
+ */
+export const deployEndedSignal = defineSignal<[DeployRecord]>('deployEnded');
 export const stageFinishedSignal = defineSignal<[DeployRecord]>('stageFinished');
 /** Sent by a host's worker when Docker reports one of the environment's containers died or vanished. */
 export const containerEventSignal = defineSignal<[ContainerEventNotice]>('containerEvent');

@@ -10,7 +10,9 @@ import type { DeployKind, DeploySpec, RollbackSpec } from '../model/types';
  */
 export function deployStartOptions(spec: DeploySpec | RollbackSpec, kind: DeployKind) {
   const release = 'targetRelease' in spec ? spec.targetRelease : spec.deploymentId;
-  const memo: DeployMemo = { kind, project: spec.project, environment: spec.environment, image: spec.image, release, requestedBy: spec.requestedBy };
+  // A rollback is named by the tag its release was deployed with; its digest is in `digest`.
+  const image = spec.deployedAs ?? spec.image;
+  const memo: DeployMemo = { kind, project: spec.project, environment: spec.environment, image, release, requestedBy: spec.requestedBy };
   if (spec.commit) memo.commit = spec.commit;
   if (spec.commitTime) memo.commitTime = spec.commitTime;
   // A rollback is pinned by digest from the start.
@@ -18,10 +20,10 @@ export function deployStartOptions(spec: DeploySpec | RollbackSpec, kind: Deploy
   const typedSearchAttributes: SearchAttributePair[] = [
     { key: BerthProject, value: spec.project },
     { key: BerthEnvironment, value: spec.environment },
-    { key: BerthImage, value: spec.image },
+    { key: BerthImage, value: image },
     { key: BerthStatus, value: 'queued' },
   ];
   if (spec.commit) typedSearchAttributes.push({ key: BerthCommit, value: spec.commit });
-  const version = spec.image.split(/[:@]/).slice(-1)[0];
+  const version = image.split(/[:@]/).slice(-1)[0];
   return { memo: { ...memo }, typedSearchAttributes, staticSummary: `${kind} ${spec.project}:${version} → ${spec.environment}` };
 }

@@ -16,7 +16,11 @@ export async function deployWorkflow(spec: DeploySpec): Promise<DeployRecord> {
   const gate = new ApprovalGate(run.record);
   const { acts, steps, saga } = run;
   return run.execute(async () => {
-    const image = await steps.run('pull', () => acts.pull(`pull ${spec.image}`).pullImage(spec));
+    const image = await steps.run('pull', async () => {
+      const pulled = await acts.pull(`pull ${spec.image}`).pullImage(spec);
+      for (const line of pulled.progress ?? []) steps.log('pull', line);
+      return pulled;
+    });
     run.pinned(image.digest);
     saga.register('remove the pulled image', () => acts.undo(`remove pulled image ${spec.image}`).removePulledImage(spec, image));
     if (spec.migrations) await steps.run('preflight', () => acts.quick('check the database before any change').preflightDatabase(spec));

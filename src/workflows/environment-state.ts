@@ -1,7 +1,14 @@
+import type { ApprovalRecord, ApproverSummary } from '../model/approval-types';
 import type { ContainerEventNotice, OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
 import type { DeployRecord, DeploySpec } from '../model/types';
 
 export type { OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
+
+/** The decision in a record, when a person made one. */
+export function approverOf(approval: ApprovalRecord | undefined): ApproverSummary | undefined {
+  if (!approval || (approval.status !== 'approved' && approval.status !== 'rejected') || !approval.by || !approval.decidedAt) return undefined;
+  return { decision: approval.status, by: approval.by, at: approval.decidedAt, ...(approval.comment !== undefined && { comment: approval.comment }), via: approval.via ?? 'signal' };
+}
 
 export function initialState(settings: OwnerSettings): OwnerState {
   return { settings, queue: [], history: [], superseded: [], idempotency: [], paused: false, healTimes: [], deploysThisRun: 0 };
@@ -17,6 +24,16 @@ export function enqueue(state: OwnerState, request: QueuedRequest): number {
   state.queue.push(request);
   if (request.idempotencyKey) state.idempotency.push({ key: request.idempotencyKey, deploymentId: request.spec.deploymentId, at: request.enqueuedAt });
   return state.queue.length;
+}
+
+/** Takes a queued request out of the queue, so it never runs; false when it is not queued (any more). */
+export function cancelQueued(state: OwnerState, deploymentId: string, by: string, at: string): boolean {
+  const index = state.queue.findIndex((request) => request.spec.deploymentId === deploymentId);
+  if (index < 0) return false;
+  const [request] = state.queue.splice(index, 1);
+  const { image, requestedBy } = request.spec;
+  state.cancelled = [...(state.cancelled ?? []), { deploymentId, kind: request.kind, image, requestedBy, enqueuedAt: request.enqueuedAt, cancelledBy: by, cancelledAt: at }].slice(-200);
+  return true;
 }
 
 /** A request that found the environment idle runs at once; later ones wait behind it. */
@@ -48,6 +65,7 @@ export function summaryOf(record: DeployRecord): ReleaseSummary {
     requestedBy: record.requestedBy,
     status: record.status,
     finishedAt: record.finishedAt,
+    ...(approverOf(record.approval) && { approval: approverOf(record.approval) }),
   };
 }
 

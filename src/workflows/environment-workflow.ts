@@ -5,15 +5,16 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  executeChild,
   getExternalWorkflowHandle,
   log,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import { deployStartOptions } from './deploy-options';
 import { deployWorkflow } from './deploy-workflow';
 import {
+  cancelQueued,
   enqueue,
   findDuplicate,
   healDue,
@@ -29,8 +30,7 @@ import {
 import { reconcileOnce } from './reconcile';
 import { rollbackWorkflow } from './rollback-workflow';
 import type { DeployRecord, RollbackSpec } from '../model/types';
-import { containerEventSignal, enqueueUpdate, ownerQuery, pauseReconcileSignal, stageFinishedSignal } from './definitions';
-
+import { cancelQueuedUpdate, containerEventSignal, deployEndedSignal, enqueueUpdate, ownerQuery, pauseReconcileSignal, stageFinishedSignal } from './definitions';
 
 /**
  * The one owner of a project's environment. It runs deploys one at a time as
@@ -41,7 +41,12 @@ import { containerEventSignal, enqueueUpdate, ownerQuery, pauseReconcileSignal, 
 export async function environmentWorkflow(state: OwnerState | OwnerSettings): Promise<void> {
   const owner: OwnerState = 'queue' in state ? state : initialState(state);
   const replyTo = new Map<string, string>();
+  const ended = new Map<string, DeployRecord>();
   setHandler(ownerQuery, () => owner);
+  // A deploy's outcome, sent before its notifications go out.
+  setHandler(deployEndedSignal, (record) => {
+    if (record.id === owner.running) ended.set(record.id, record);
+  });
   setHandler(pauseReconcileSignal, ({ paused, by }) => {
     owner.paused = paused;
     owner.pausedReason = paused ? `paused by ${by}` : undefined;
@@ -57,6 +62,18 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
     return { deploymentId: request.spec.deploymentId, status: 'queued', position: enqueue(owner, queued), duplicate: false };
   });
 
+  setHandler(cancelQueuedUpdate, ({ deploymentId, by }) => {
+    if (!cancelQueued(owner, deploymentId, by, new Date().toISOString())) return false;
+    const waiting = replyTo.get(deploymentId);
+    if (waiting) {
+      // A pipeline waiting for this stage hears that it ended.
+      replyTo.delete(deploymentId);
+      const record = { id: deploymentId, status: 'cancelled', reason: 'cancelled while queued' } as DeployRecord;
+      void getExternalWorkflowHandle(waiting).signal(stageFinishedSignal, record).catch(() => undefined);
+    }
+    return true;
+  });
+
   // Requests that queued behind a running deploy coalesce when it ends; one that found the environment idle runs at once.
   // A container event heals at once; the interval's pass is the backstop for events that were missed.
   let deployJustEnded = false;
@@ -66,7 +83,7 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
     deployJustEnded = false;
     await tellSuperseded(owner, replyTo);
     if (next) {
-      await runDeploy(owner, next, replyTo);
+      await runDeploy(owner, next, replyTo, ended);
       deployJustEnded = owner.queue.length > 0;
     } else if ((due || healDue(owner)) && !owner.paused && owner.desired) {
       // Taken before the pass: an event during the pass (its own restart included) asks for one more check.
@@ -83,22 +100,28 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
   }
 }
 
-async function runDeploy(owner: OwnerState, request: QueuedRequest, replyTo: Map<string, string>): Promise<void> {
-  owner.running = request.spec.deploymentId;
+async function runDeploy(owner: OwnerState, request: QueuedRequest, replyTo: Map<string, string>, ended: Map<string, DeployRecord>): Promise<void> {
+  const id = request.spec.deploymentId;
+  owner.running = id;
   // Abandon: a deploy in flight finishes its own saga even if its owner is terminated.
-  const options = { workflowId: request.spec.deploymentId, parentClosePolicy: ParentClosePolicy.ABANDON, ...deployStartOptions(request.spec, request.kind) };
-  let record: DeployRecord;
+  const options = { workflowId: id, parentClosePolicy: ParentClosePolicy.ABANDON, ...deployStartOptions(request.spec, request.kind) };
+  let closed: DeployRecord | undefined;
   try {
-    record =
+    const child =
       request.kind === 'rollback'
-        ? await executeChild(rollbackWorkflow, { ...options, args: [request.spec as RollbackSpec] })
-        : await executeChild(deployWorkflow, { ...options, args: [request.spec] });
+        ? await startChild(rollbackWorkflow, { ...options, args: [request.spec as RollbackSpec] })
+        : await startChild(deployWorkflow, { ...options, args: [request.spec] });
+    child.result().then(
+      (result) => void (closed = result),
+      (error) => void (closed = recordOfFailure(error, request)),
+    );
   } catch (error) {
-    const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
-    const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as DeployRecord | undefined) : undefined;
-    if (!details) log.warn('deploy ended without a record', { deploymentId: request.spec.deploymentId, error: String(error) });
-    record = details ?? ({ id: request.spec.deploymentId, kind: request.kind, status: 'failed', release: request.spec.deploymentId } as DeployRecord);
+    closed = recordOfFailure(error, request);
   }
+  // Whichever comes first: the outcome signal (notifications still going out) or the child's end.
+  await condition(() => closed !== undefined || ended.has(id));
+  const record = ended.get(id) ?? closed!;
+  ended.delete(id);
   remember(owner, { ...record, image: record.image ?? request.spec.image, requestedBy: record.requestedBy ?? request.spec.requestedBy }, request.spec);
   owner.running = undefined;
   owner.deploysThisRun += 1;
@@ -107,6 +130,13 @@ async function runDeploy(owner: OwnerState, request: QueuedRequest, replyTo: Map
     replyTo.delete(request.spec.deploymentId);
     await getExternalWorkflowHandle(waiting).signal(stageFinishedSignal, record).catch((error) => log.warn('pipeline not told', { error: String(error) }));
   }
+}
+
+function recordOfFailure(error: unknown, request: QueuedRequest): DeployRecord {
+  const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as DeployRecord | undefined) : undefined;
+  if (!details) log.warn('deploy ended without a record', { deploymentId: request.spec.deploymentId, error: String(error) });
+  return details ?? ({ id: request.spec.deploymentId, kind: request.kind, status: 'failed', release: request.spec.deploymentId } as DeployRecord);
 }
 
 /** A pipeline whose stage was superseded must not wait for it forever. */

@@ -1,7 +1,9 @@
-import { log, proxyActivities } from '@temporalio/workflow';
+import { log, patched, proxyActivities } from '@temporalio/workflow';
+import { Announcer } from './announcer';
 import type { HostActivities } from '../activities';
 import { healCapReached, type OwnerState } from './environment-state';
 import { hostTaskQueue } from '../model/task-queues';
+import type { DeployEvent } from '../model/event-types';
 import { notify } from './workflow-activities';
 
 /**
@@ -35,7 +37,7 @@ export async function reconcileOnce(owner: OwnerState): Promise<void> {
   if (report.healed.length === 0 && report.problems.length === 0) return;
   owner.healTimes.push(now);
   log.info('drift healed', { healed: report.healed, problems: report.problems });
-  await notify({
+  await announce({
     event: 'drift_healed',
     kind: 'deploy',
     deploymentId: desired.summary.deploymentId,
@@ -46,14 +48,14 @@ export async function reconcileOnce(owner: OwnerState): Promise<void> {
     status: 'succeeded',
     reason: [...report.healed, ...report.problems].join('; '),
     at: new Date().toISOString(),
-  }).catch(() => undefined);
+  });
 }
 
 async function stop(owner: OwnerState, why: string): Promise<void> {
   owner.paused = true;
   owner.pausedReason = `reconciliation stopped: ${why}`;
   const { spec, summary } = owner.desired!;
-  await notify({
+  await announce({
     event: 'drift_alert',
     kind: 'deploy',
     deploymentId: summary.deploymentId,
@@ -64,5 +66,11 @@ async function stop(owner: OwnerState, why: string): Promise<void> {
     status: 'failed',
     reason: owner.pausedReason,
     at: new Date().toISOString(),
-  }).catch(() => undefined);
+  });
+}
+
+/** Each receiver on its own, as deploys do; owners that started before keep their recorded commands. */
+async function announce(event: DeployEvent): Promise<void> {
+  if (patched('notify-each-receiver')) await new Announcer().announce(event);
+  else await notify(event).catch(() => undefined);
 }

@@ -1,9 +1,11 @@
-import { ApplicationFailure, CancellationScope, isCancellation, log, setCurrentDetails, setHandler, sleep, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, getExternalWorkflowHandle, isCancellation, log, patched, setCurrentDetails, setHandler, sleep, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { BerthStatus } from '../model/search-attributes';
+import { Announcer } from './announcer';
 import { defaultHostTimeoutMs } from './host-wait';
+import { eventOf, finalEvent, gateOutcomeOf, logTailOf } from './outcome';
 import { Saga } from './saga';
 import { StepLog, failureMessage } from './step-log';
-import { statusQuery } from './definitions';
+import { deployEndedSignal, statusQuery } from './definitions';
 import { hostActivities, notify, type HostActs } from './workflow-activities';
 import type { Candidate, DeployKind, DeployRecord, DeploySpec, DeployStatus } from '../model/types';
 import type { DeployEvent } from '../model/event-types';
@@ -19,6 +21,9 @@ export class ReleaseRun {
   readonly acts: HostActs;
   readonly record: DeployRecord;
   private switched = false;
+  private readonly announcer = new Announcer(this.steps);
+  /** Deploys started before per-receiver delivery keep their recorded commands. */
+  private perReceiver = false;
 
   constructor(
     readonly spec: DeploySpec,
@@ -31,7 +36,7 @@ export class ReleaseRun {
       kind,
       project: spec.project,
       environment: spec.environment,
-      image: spec.image,
+      image: spec.deployedAs ?? spec.image,
       commit: spec.commit,
       requestedBy: spec.requestedBy,
       ...(spec.trigger && { trigger: spec.trigger }),
@@ -70,6 +75,7 @@ export class ReleaseRun {
    * cancel (shielded from cancellation), and finishes with the outcome.
    */
   async execute(body: () => Promise<void>): Promise<DeployRecord> {
+    this.perReceiver = patched('notify-each-receiver');
     // Not awaited here: a slow receiver must not hold the deploy back.
     const started = this.announce('started').catch(() => undefined);
     let outcome: DeployStatus = 'succeeded';
@@ -79,7 +85,10 @@ export class ReleaseRun {
       outcome = await CancellationScope.nonCancellable(() => this.fail(error));
     }
     return CancellationScope.nonCancellable(async () => {
-      await started;
+      if (!this.perReceiver) {
+        await started;
+        return this.finishAfterNotifying(outcome);
+      }
       return this.finish(outcome);
     });
   }
@@ -88,7 +97,7 @@ export class ReleaseRun {
   async serve(candidate: Candidate, previousUpstream: string | undefined): Promise<void> {
     const { spec, acts, steps } = this;
     this.record.upstream = candidate.upstream;
-    await steps.run('health', () => acts.health(`wait until ${candidate.containerName} answers ${spec.health.path}`).waitHealthy(spec, candidate));
+    await steps.run('health', () => acts.health(`wait until ${candidate.containerName} answers ${spec.health.readyPath ?? spec.health.path}`).waitHealthy(spec, candidate));
     await acts.quick(`set restart policy of ${candidate.containerName}`).promoteCandidate(spec, candidate);
 
     this.saga.register('put the proxy route back', () => acts.undo(`put ${spec.hostname} back to ${previousUpstream ?? 'no route'}`).restoreRoute(spec, previousUpstream));
@@ -133,7 +142,8 @@ export class ReleaseRun {
       .catch(() => undefined);
     if (leftToFix.length > 0) {
       this.record.leftToFix = leftToFix;
-      await this.announce('compensation_failed', 'failed');
+      const alerted = this.announce('compensation_failed', 'failed');
+      if (!this.perReceiver) await alerted;
       return 'failed';
     }
     if (cancelled) return 'cancelled';
@@ -141,56 +151,47 @@ export class ReleaseRun {
     return this.switched ? 'rolled_back' : 'failed';
   }
 
-  /** Sets the final status after notifying, so readers never see a final status early. */
+  /**
+   * Records the outcome (query, search attribute, Web UI details), tells the
+   * owner, and only then notifies; the workflow closes once every receiver
+   * has the event or gave up, so no delivery is lost.
+   */
   async finish(outcome: DeployStatus): Promise<DeployRecord> {
-    const named = ['succeeded', 'rolled_back', 'cancelled', 'rejected', 'expired'] as const;
-    const event = (named as readonly string[]).includes(outcome) ? (outcome as (typeof named)[number]) : 'failed';
-    await this.steps.run('notify', () => this.announce(event, outcome)).catch(() => undefined);
+    this.record.finishedAt = new Date().toISOString();
+    this.record.status = outcome;
+    upsertSearchAttributes([{ key: BerthStatus, value: outcome }]);
+    upsertMemo({ finishedAt: this.record.finishedAt });
+    setCurrentDetails(`Finished: **${outcome}**${this.record.reason ? ` — ${this.record.reason.split('\n')[0]}` : ''}`);
+    const parent = workflowInfo().parent;
+    if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(deployEndedSignal, this.record).catch((error) => log.warn('owner not told', { error: String(error) }));
+    await this.announce(finalEvent(outcome), outcome);
+    return this.close(outcome);
+  }
+
+  /** How deploys started before per-receiver delivery end: notify, then set the status. */
+  private async finishAfterNotifying(outcome: DeployStatus): Promise<DeployRecord> {
+    await this.steps.run('notify', () => this.announce(finalEvent(outcome), outcome)).catch(() => undefined);
     this.record.finishedAt = new Date().toISOString();
     this.record.status = outcome;
     upsertSearchAttributes([{ key: BerthStatus, value: outcome }]);
     setCurrentDetails(`Finished: **${outcome}**${this.record.reason ? ` — ${this.record.reason.split('\n')[0]}` : ''}`);
+    return this.close(outcome);
+  }
+
+  private close(outcome: DeployStatus): DeployRecord {
     if (outcome !== 'succeeded') {
       throw ApplicationFailure.nonRetryable(this.record.reason ?? outcome, `Deploy_${outcome}`, this.record);
     }
     return this.record;
   }
 
+  /** With per-receiver delivery this never rejects; failures become lines in the events. */
   announce(event: DeployEvent['event'], status: DeployStatus = this.record.status, extra: Partial<DeployEvent> = {}): Promise<void> {
-    const { record } = this;
-    return notify({
-      ...extra,
-      event,
-      kind: record.kind,
-      deploymentId: record.id,
-      project: record.project,
-      environment: record.environment,
-      image: record.image,
-      digest: record.digest,
-      status,
-      reason: record.reason,
-      failedStep: record.failedStep,
-      logTail: record.logTail,
-      leftToFix: record.leftToFix,
-      commit: record.commit,
-      at: new Date().toISOString(),
-    }).catch((error) => {
+    const payload = eventOf(this.record, event, status, extra);
+    if (this.perReceiver) return this.announcer.announce(payload);
+    return notify(payload).catch((error) => {
       log.warn('notification failed', { event, error: String(error) });
       throw error;
     });
   }
-}
-
-/** A person said no, or nobody answered in time: not a failure of the release. */
-function gateOutcomeOf(error: unknown): 'rejected' | 'expired' | undefined {
-  if (!(error instanceof ApplicationFailure)) return undefined;
-  if (error.type === 'Rejected') return 'rejected';
-  if (error.type === 'Expired') return 'expired';
-  return undefined;
-}
-
-function logTailOf(reason: string | undefined): string | undefined {
-  const marker = '--- container log (tail) ---\n';
-  const at = reason?.indexOf(marker) ?? -1;
-  return at >= 0 ? reason!.slice(at + marker.length) : undefined;
 }

@@ -64,3 +64,9 @@ export const { notify, msUntilWindowOpens } = proxyActivities<NotifyActivities>(
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 4 },
 });
+
+/** One receiver's delivery: its own timeout and retries; the webhook call itself gives up after 5 s. */
+export const { listReceivers, notifyReceiver } = proxyActivities<NotifyActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+});

@@ -93,6 +93,19 @@ describe('approval for production', () => {
     serving = record.id;
   });
 
+  it("names the approver in the environment's history and in the deploy list", async () => {
+    const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/production`, undefined, tokens.reader);
+    const [bySignal, byApi] = env.body.history;
+    expect(bySignal.approval).toEqual({ decision: 'approved', by: 'alice', at: expect.any(String), comment: 'lgtm', via: 'signal' });
+    expect(byApi.approval).toEqual({ decision: 'approved', by: 'ops', at: expect.any(String), comment: 'ship it', via: 'api' });
+    expect(env.body.current.approval).toEqual(bySignal.approval);
+
+    const list = await berth.request('GET', `/v1/deployments?project=${berth.project}&environment=production`, undefined, tokens.reader);
+    const listed = Object.fromEntries(list.body.deployments.map((d: any) => [d.id, d.approval]));
+    expect(listed[bySignal.deploymentId]).toEqual(bySignal.approval);
+    expect(listed[byApi.deploymentId]).toEqual(byApi.approval);
+  });
+
   it('rejected: ends rejected and production is never touched', async () => {
     const id = await berth.deploy('v1', 'production');
     await waitingFor(id);

@@ -20,7 +20,6 @@ describe('a deploy end to end (real Temporal, Docker, Caddy)', () => {
       ['monitor', 'succeeded'],
       ['drain', 'succeeded'],
       ['retire', 'succeeded'],
-      ['notify', 'succeeded'],
     ]);
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v1' });
     const releases = await berth.releases();

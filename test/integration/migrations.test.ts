@@ -134,4 +134,49 @@ describe('database migrations in a deploy', () => {
       await onStandby.stop();
     }
   });
+
+  it('migrates staging and production in their own databases, each with its own secret', async () => {
+    const stagingPassword = 'staging-password-never-shown';
+    const productionPassword = 'production-password-never-shown';
+    process.env.BERTH_TEST_STAGING_DB_URL = await pg.createDatabase('web_staging', { name: 'web_staging', password: stagingPassword });
+    process.env.BERTH_TEST_PRODUCTION_DB_URL = await pg.createDatabase('web_production', { name: 'web_production', password: productionPassword });
+    const perEnvironment = new Harness({
+      name: 'migenvs',
+      project: {
+        image: '127.0.0.1:5000/fixture/dbapp',
+        // Project defaults: staging's database; production overrides both the app's secret and the migration's database.
+        secrets: { DATABASE_URL: 'env:BERTH_TEST_STAGING_DB_URL' },
+        migrations: { ...migrations, database: 'env:BERTH_TEST_STAGING_DB_URL' },
+      },
+      environments: {
+        staging: {},
+        production: { secrets: { DATABASE_URL: 'env:BERTH_TEST_PRODUCTION_DB_URL' }, migrations: { database: 'env:BERTH_TEST_PRODUCTION_DB_URL' } },
+      },
+    });
+    await perEnvironment.start();
+    try {
+      expect((await perEnvironment.deployAndWait('v1', 'staging')).status).toBe('succeeded');
+      expect((await perEnvironment.deployAndWait('v2', 'production')).status).toBe('succeeded');
+
+      const versions = async (database: string) => (await pg.query('SELECT version::text FROM schema_migrations ORDER BY version', database)).map((row) => row.version);
+      expect(await versions('web_staging')).toEqual(['1']);
+      expect(await versions('web_production')).toEqual(['1', '2']);
+      expect(JSON.parse((await perEnvironment.proxyGet('staging', '/schema')).body).version).toBe(1);
+      expect(JSON.parse((await perEnvironment.proxyGet('production', '/schema')).body).version).toBe(2);
+
+      const production = await perEnvironment.request('GET', `/v1/projects/${perEnvironment.project}/environments/production`);
+      expect(production.body.settings).toMatchObject({
+        secrets: { DATABASE_URL: 'env:BERTH_TEST_PRODUCTION_DB_URL' },
+        migrations: { database: 'env:BERTH_TEST_PRODUCTION_DB_URL', command: ['/app/migrate', 'up'], lockTimeout: 2000 },
+      });
+      const staging = await perEnvironment.request('GET', `/v1/projects/${perEnvironment.project}/environments/staging`);
+      expect(staging.body.settings.migrations.database).toBe('env:BERTH_TEST_STAGING_DB_URL');
+      for (const answer of [production, staging]) {
+        expect(JSON.stringify(answer.body)).not.toContain(productionPassword);
+        expect(JSON.stringify(answer.body)).not.toContain(stagingPassword);
+      }
+    } finally {
+      await perEnvironment.stop();
+    }
+  });
 });

@@ -85,6 +85,8 @@ describe('watching deploys: events, list, metrics, signed webhooks', () => {
     expect(read.end).toMatchObject({ id: failed, status: 'failed', failedStep: 'health', reason: expect.any(String) });
     expect(read.events.find((e) => e.event === 'step' && e.data.step === 'health' && e.data.status === 'failed')).toBeDefined();
     expect(read.events.map((e) => e.id)).toEqual(read.events.map((_, index) => index + 1));
+    // The stream ends with the outcome; the workflow closes once its notifications are out. Paging below wants it closed.
+    await berth.waitForEnd(failed);
   });
 
   it('lists deploys newest first, filtered and paged', async () => {

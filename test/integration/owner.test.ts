@@ -7,8 +7,10 @@ const reconcile = { interval: '1s', maxHeals: 3, healWindow: '1m' };
 describe('the environment owner', () => {
   const berth = new Harness({
     name: 'owner',
+    // A project default: staging and flaky take it, queue overrides only the interval.
     // `events` reconciles every 10 min: only Docker's event stream can explain a heal within seconds there.
-    environments: { staging: { reconcile }, queue: { reconcile: { interval: '1h' } }, flaky: { reconcile }, events: { reconcile: { interval: '10m', maxHeals: 5, healWindow: '1m' } } },
+    project: { reconcile },
+    environments: { staging: {}, queue: { reconcile: { interval: '1h' } }, flaky: {}, events: { reconcile: { interval: '10m', maxHeals: 5, healWindow: '1m' } } },
     config: { owner: { continueAsNewAfter: 3, historySize: 20 } },
   });
 
@@ -65,6 +67,12 @@ describe('the environment owner', () => {
 
   it('heals a killed container, a deleted route and a stray container', async () => {
     const record = await berth.deployAndWait('v1', 'staging');
+    // The project's default reconcile interval reached the owner of an environment that does not override it.
+    const owner = await berth.client.workflow.getHandle(ownerId('staging')).query<{ settings: Record<string, number> }>('owner');
+    expect(owner.settings).toMatchObject({ reconcileIntervalMs: 1000, maxHeals: 3, healWindowMs: 60_000 });
+    const settings = async (environment: string) => (await berth.request('GET', `/v1/projects/${berth.project}/environments/${environment}`)).body.settings.reconcile;
+    expect(await settings('staging')).toEqual({ interval: 1000, maxHeals: 3, healWindow: 60_000 });
+    expect(await settings('queue')).toEqual({ interval: 3_600_000, maxHeals: 3, healWindow: 60_000 });
     const [live] = (await berth.releases('staging')).filter((r) => r.running);
 
     const killedAt = Date.now();

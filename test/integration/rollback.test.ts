@@ -38,8 +38,8 @@ describe('rollback as a re-point', () => {
     const elapsedMs = Date.now() - startedAt;
 
     console.log(`rollback v2 -> v1 with v1 retained: ${elapsedMs} ms from request to finished`);
-    expect(record).toMatchObject({ kind: 'rollback', status: 'succeeded', release: v1, requestedBy: 'ops' });
-    expect(record.steps.map((s) => s.name)).toEqual(['prepare', 'health', 'switch', 'monitor', 'drain', 'retire', 'notify']);
+    expect(record).toMatchObject({ kind: 'rollback', status: 'succeeded', release: v1, requestedBy: 'ops', image: berth.image('v1'), digest: expect.stringMatching(/^sha256:/) });
+    expect(record.steps.map((s) => s.name)).toEqual(['prepare', 'health', 'switch', 'monitor', 'drain', 'retire']);
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v1' });
     expect((await berth.releases()).map((r) => [r.release, r.running])).toEqual([
       [v2, false],
@@ -52,6 +52,16 @@ describe('rollback as a re-point', () => {
     expect(response.body.release).toBe(v2);
     expect((await berth.waitForEnd(response.body.id)).status).toBe('succeeded');
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v2' });
+
+    // Rollbacks pin a digest, and still name the tag each release was deployed with.
+    const env = (await berth.request('GET', `/v1/projects/${berth.project}/environments/staging`, undefined, tokens.reader)).body;
+    expect(env.current).toMatchObject({ kind: 'rollback', release: v2, image: berth.image('v2'), digest: expect.stringMatching(/^sha256:/) });
+    expect(env.history.map((entry: any) => [entry.kind, entry.image])).toEqual([
+      ['rollback', berth.image('v2')],
+      ['rollback', berth.image('v1')],
+      ['deploy', berth.image('v2')],
+      ['deploy', berth.image('v1')],
+    ]);
   });
 
   it('recreates a pruned release from its digest', async () => {

@@ -50,6 +50,8 @@ export interface HarnessOptions {
   proxy?: Record<string, unknown>;
   /** More projects beside the harness's own, on its host (their containers are not cleaned up: they should never start any). */
   otherProjects?: Record<string, Record<string, unknown>>;
+  /** The notification receivers, given the URL of the harness's own good receiver; default: only that one. */
+  notify?: (hook: string) => Array<Record<string, unknown>>;
 }
 
 /** Berth's worker and API in this process, wired to the shared test world. */
@@ -111,7 +113,7 @@ export class Harness {
       },
       proxy: this.options.proxy ?? { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
       hosts: { [this.project]: { docker: 'unix:///var/run/docker.sock', network: 'host', ports: '21000-21999' } },
-      notify: [{ type: 'webhook', url: hook }],
+      notify: this.options.notify ? this.options.notify(hook) : [{ type: 'webhook', url: hook }],
       ...this.options.config,
       projects: {
         [this.project]: {
@@ -212,8 +214,24 @@ export class Harness {
     return response.body.id;
   }
 
-  /** Polls the API until the deploy reaches a final status; bounded by `timeoutMs`. */
+  /**
+   * Polls the API until the deploy reaches a final status, then waits for its
+   * workflow to close (its notifications delivered or given up) and returns
+   * the record as it closed; bounded by `timeoutMs`.
+   */
   async waitForEnd(id: string, timeoutMs = 90_000): Promise<DeployRecord> {
+    const outcome = await this.waitForOutcome(id, timeoutMs);
+    const closed = this.client.workflow
+      .getHandle(id)
+      .result()
+      .catch(() => undefined);
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    const response = await this.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader);
+    return response.status === 200 ? response.body : outcome;
+  }
+
+  /** Polls the API until the deploy's outcome is visible, while its notifications may still go out. */
+  async waitForOutcome(id: string, timeoutMs = 90_000): Promise<DeployRecord> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const response = await this.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader);

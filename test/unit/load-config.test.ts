@@ -27,7 +27,7 @@ function issuesOf(raw: unknown): string[] {
 describe('parseConfig', () => {
   it('applies defaults and converts durations to milliseconds', () => {
     const config = parseConfig(valid);
-    expect(config.projects.web.health).toEqual({ path: '/health', interval: 200, timeout: 2000, retries: 25, startPeriod: 0, monitor: 10000, monitorFailures: 3 });
+    expect(config.projects.web.environments.staging.health).toEqual({ path: '/health', interval: 200, timeout: 2000, retries: 25, startPeriod: 0, monitor: 10000, monitorFailures: 3 });
     expect(config.hosts.local.ports).toEqual({ from: 21000, to: 21999 });
     expect(config.proxy).toEqual({
       driver: 'caddy',
@@ -38,7 +38,7 @@ describe('parseConfig', () => {
     });
     expect(config.api.listen).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(config.temporal).toBeUndefined();
-    expect(config.projects.web.keep).toBe(3);
+    expect(config.projects.web.environments.staging.keep).toBe(3);
     expect(config.projects.web.environments.staging.approval).toBe('none');
   });
 
@@ -64,6 +64,82 @@ describe('parseConfig', () => {
     const raw = structuredClone(valid) as Record<string, any>;
     raw.projects.web.helth = {};
     expect(issuesOf(raw)).toEqual(['projects/web: Unrecognized key: "helth"']);
+  });
+});
+
+describe('settings per environment, defaults per project', () => {
+  const layered = {
+    ...valid,
+    hosts: { ...valid.hosts, edge: { ports: '22000-22099' } },
+    projects: {
+      web: {
+        image: '127.0.0.1:5000/fixture/web',
+        host: 'local',
+        health: { path: '/health', interval: '200ms' },
+        env: { LOG_LEVEL: 'info', REGION: 'eu' },
+        secrets: { DATABASE_URL: 'env:WEB_STAGING_DB', API_KEY: 'env:WEB_API_KEY' },
+        migrations: { database: 'env:WEB_STAGING_DB', command: ['/app/migrate', 'up'], down: ['/app/migrate', 'down'] },
+        reconcile: { interval: '5s' },
+        approvalTimeout: '1h',
+        environments: {
+          staging: { hostname: 'web.staging.localhost' },
+          production: {
+            hostname: 'web.localhost',
+            host: 'edge',
+            approval: 'required',
+            health: { readyPath: '/ready' },
+            env: { REGION: 'us' },
+            secrets: { DATABASE_URL: 'env:WEB_PRODUCTION_DB' },
+            migrations: { database: 'env:WEB_PRODUCTION_DB', lockTimeout: '10s' },
+            reconcile: { maxHeals: 5 },
+            keep: 5,
+          },
+        },
+      },
+    },
+  };
+
+  it('gives each environment the nearest setting, merging maps and blocks key by key', () => {
+    const { staging, production } = parseConfig(layered).projects.web.environments;
+
+    expect(staging).toMatchObject({ host: 'local', keep: 3, approval: 'none', approvalTimeout: 3_600_000, reconcile: { interval: 5000, maxHeals: 3, healWindow: 600_000 } });
+    expect(production).toMatchObject({ host: 'edge', keep: 5, approval: 'required', approvalTimeout: 3_600_000, reconcile: { interval: 5000, maxHeals: 5, healWindow: 600_000 } });
+    expect(staging.health).toEqual({ path: '/health', interval: 200, timeout: 2000, retries: 30, startPeriod: 0, monitor: 10000, monitorFailures: 3 });
+    expect(production.health).toEqual({ ...staging.health, readyPath: '/ready' });
+    expect(staging.env).toEqual({ LOG_LEVEL: 'info', REGION: 'eu' });
+    expect(production.env).toEqual({ LOG_LEVEL: 'info', REGION: 'us' });
+    expect(staging.secrets).toEqual({ DATABASE_URL: 'env:WEB_STAGING_DB', API_KEY: 'env:WEB_API_KEY' });
+    expect(production.secrets).toEqual({ DATABASE_URL: 'env:WEB_PRODUCTION_DB', API_KEY: 'env:WEB_API_KEY' });
+    expect(staging.migrations).toMatchObject({ database: 'env:WEB_STAGING_DB', command: ['/app/migrate', 'up'], lockTimeout: 5000 });
+    expect(production.migrations).toMatchObject({ database: 'env:WEB_PRODUCTION_DB', command: ['/app/migrate', 'up'], lockTimeout: 10_000 });
+  });
+
+  it('names the level a bad setting was written at', () => {
+    const raw = structuredClone(layered) as Record<string, any>;
+    raw.projects.web.environments.production.health.interval = 'soon';
+    raw.projects.web.environments.production.secrets.API_KEY = 'hunter2';
+    raw.projects.web.environments.staging.reconcile = { every: '1s' };
+    raw.projects.web.keep = 0;
+    expect(issuesOf(raw)).toEqual([
+      'projects/web/keep: Too small: expected number to be >=1',
+      'projects/web/environments/staging/reconcile: Unrecognized key: "every"',
+      'projects/web/environments/production/health/interval: "soon" is not a duration like 200ms, 2s, 5m or 1h',
+      'projects/web/environments/production/secrets/API_KEY: should be a secret reference: env:NAME or file:/path',
+    ]);
+  });
+
+  it('checks a block that is only wrong once merged where it was set', () => {
+    const raw = structuredClone(layered) as Record<string, any>;
+    raw.projects.web.environments.production.migrations.dir = '/app/migrations';
+    delete raw.projects.web.environments.staging.hostname;
+    delete raw.projects.web.host;
+    expect(issuesOf(raw)).toEqual(['projects/web/environments/staging/hostname: Invalid input: expected string, received undefined']);
+    raw.projects.web.environments.staging.hostname = 'web.staging.localhost';
+    expect(issuesOf(raw)).toEqual([
+      'projects/web/environments/staging/host: Invalid input: expected string, received undefined',
+      'projects/web/environments/production/migrations: should set exactly one of command (your migration tool) or dir (Berth applies NNN_name.up.sql files)',
+      'projects/web/environments/production/migrations/down: is for command only; with dir, the downs are the NNN_name.down.sql files',
+    ]);
   });
 });
 

@@ -118,6 +118,28 @@ describe('notify', () => {
     await expect(activities.notify(event)).rejects.toThrow(/notification not delivered: webhook 127\.0\.0\.1:\d+ answered HTTP 401/);
     await other.stop();
   });
+
+  it('delivers to one receiver at a time, and names receivers without their paths or secrets', async () => {
+    const first = receiver();
+    const second = receiver();
+    const firstUrl = await first.url('/hook?token=abc');
+    const secondUrl = await second.url('/hook');
+    const receivers = [
+      { type: 'webhook' as const, url: firstUrl },
+      { type: 'webhook' as const, url: secondUrl },
+      { type: 'slack' as const, url: 'env:SLACK_WEBHOOK_URL' },
+    ];
+    const activities = createNotifyActivities({ receivers, env: {}, log: pino({ level: 'silent' }) });
+
+    await activities.notifyReceiver(1, event);
+
+    expect(first.received).toEqual([]);
+    expect(second.received).toEqual([expect.objectContaining({ path: '/hook', json: event })]);
+    expect(await activities.listReceivers()).toEqual([`webhook ${new URL(firstUrl).host}`, `webhook ${new URL(secondUrl).host}`, 'slack']);
+    await expect(activities.notifyReceiver(3, event)).rejects.toThrow('no receiver 3: this worker has 3');
+    await first.stop();
+    await second.stop();
+  });
 });
 
 describe('notify configuration', () => {
@@ -129,5 +151,8 @@ describe('notify configuration', () => {
     expect(ok({ type: 'slack', url: 'hooks.slack.com' })).toBe(false);
     expect(ok({ type: 'slack', url: 'https://hooks.slack.com/x', secret: 'env:X' })).toBe(false);
     expect(ok({ type: 'teams', url: 'https://example.com' })).toBe(false);
+    expect(notifyEntrySchema.parse({ type: 'webhook', url: 'http://127.0.0.1:9099/hook' })).toMatchObject({ timeout: 5000 });
+    expect(notifyEntrySchema.parse({ type: 'webhook', url: 'http://127.0.0.1:9099/hook', timeout: '1s' })).toMatchObject({ timeout: 1000 });
+    expect(ok({ type: 'webhook', url: 'http://127.0.0.1:9099/hook', timeout: '30s' })).toBe(false);
   });
 });

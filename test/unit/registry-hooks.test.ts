@@ -51,6 +51,7 @@ describe('autoDeploy config', () => {
     bad.projects.web.environments.production.autoDeploy = { tags: [] };
     expect(issuesOf(bad).sort()).toEqual(
       [
+        'hooks/registry/1/name: "local" is named twice',
         'hooks/registry/1/secret: should be a secret reference: env:NAME or file:/path',
         'projects/web/environments/staging/autoDeploy/tags/0: "/([/" is not a valid regular expression: Unterminated character class',
         'projects/web/environments/staging/autoDeploy/tags/1: "no spaces" should be a tag or a /regex/ pattern',
