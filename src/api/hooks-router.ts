@@ -49,9 +49,15 @@ export function hooksRouter(config: BerthConfig, deployments: DeploymentService)
     const log = (res.locals.log as Logger).child({ hook: name, sender });
     const outcomes: AutoDeployOutcome[] = [];
     const pushedAt = Number((req.body as { push_data?: { pushed_at?: unknown } }).push_data?.pushed_at) || undefined;
-    for (const push of pushesOf(sender, req)) outcomes.push(...(await autoDeploy(config, deployments, push, `registry:${name}`, pushedAt)));
+    const pushes = pushesOf(sender, req);
+    // Distribution also reports pulls and layer uploads: nothing to say about those.
+    if (pushes.length === 0) log.debug('no tagged push in the notification');
+    for (const push of pushes) {
+      const found = await autoDeploy(config, deployments, push, `registry:${name}`, pushedAt);
+      if (found.length === 0) log.info({ repository: push.repository, tag: push.tag, digest: push.digest }, 'no environment watches what was pushed');
+      outcomes.push(...found);
+    }
     for (const outcome of outcomes) log.info(outcome, outcome.id ? 'registry push deploys' : 'registry push starts nothing');
-    if (outcomes.length === 0) log.info('no environment watches what was pushed');
     res.status(202).json({ deployments: outcomes.filter((o) => o.id), ignored: outcomes.filter((o) => !o.id) });
   });
   return router;
