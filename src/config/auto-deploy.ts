@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { duration } from './fields';
 
 /** One entry of `autoDeploy.tags`: a literal moving tag (`main`) or a `/regex/` pattern. */
 export type TagRule = { kind: 'literal'; tag: string } | { kind: 'pattern'; source: string };
@@ -28,10 +27,13 @@ const tagRule = z.string().transform((text, ctx) => {
   return rule;
 });
 
-/** Per environment: deploy what the registry says was pushed under these tags; `poll` also checks it on an interval. */
+/**
+ * Per environment: deploy what a registry webhook says was pushed under these
+ * tags. (`poll`, Berth checking the registry itself, is not built yet; a
+ * strict object refuses it rather than ignore it.)
+ */
 export const autoDeploySchema = z.strictObject({
   tags: z.array(tagRule).min(1, 'should name at least one tag or /pattern/'),
-  poll: duration.optional(),
 });
 
 export type AutoDeployConfig = z.output<typeof autoDeploySchema>;

@@ -101,7 +101,7 @@ describe('registry webhooks', () => {
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: `main-2-${run}` });
   });
 
-  it('answers 401 to a wrong or missing secret and starts nothing', async () => {
+  it('answers 401 to a wrong or missing secret, 202 to a push nobody watches, 404 to an unknown hook, and starts nothing', async () => {
     const before = await deploysOf('staging');
     const body = JSON.stringify({ events: [{ action: 'push', target: { repository: 'fixture/hooks', tag: 'main', digest: `sha256:${'b'.repeat(64)}` }, request: { host: registry.address } }] });
     const post = (headers: Record<string, string>) =>
@@ -110,6 +110,14 @@ describe('registry webhooks', () => {
     const missing = await post({});
     expect([wrong.status, missing.status]).toEqual([401, 401]);
     expect(await wrong.json()).toEqual({ error: { code: 'unauthorized', message: 'the distribution hook "local" did not present its secret' } });
+    expect(await deploysOf('staging')).toEqual(before);
+
+    const unwatched = JSON.stringify({ events: [{ action: 'push', target: { repository: 'someone/else', tag: 'main', digest: `sha256:${'c'.repeat(64)}` }, request: { host: registry.address } }] });
+    const headers = { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${secret}` };
+    const ignored = await fetch(`${berth.apiUrl}/v1/hooks/registry/local`, { method: 'POST', headers, body: unwatched });
+    expect({ status: ignored.status, body: await ignored.json() }).toEqual({ status: 202, body: { deployments: [], ignored: [] } });
+    const unknown = await fetch(`${berth.apiUrl}/v1/hooks/registry/nobody`, { method: 'POST', headers, body: unwatched });
+    expect(unknown.status).toBe(404);
     expect(await deploysOf('staging')).toEqual(before);
   });
 

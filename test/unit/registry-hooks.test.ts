@@ -18,7 +18,7 @@ const base = {
     web: {
       image: '192.168.100.227:5000/team/web',
       environments: {
-        staging: { host: 'local', hostname: 's.localhost', autoDeploy: { tags: ['main'], poll: '1m' } },
+        staging: { host: 'local', hostname: 's.localhost', autoDeploy: { tags: ['main'] } },
         production: { host: 'local', hostname: 'p.localhost', autoDeploy: { tags: ['/^v\\d+\\.\\d+\\.\\d+$/'] } },
         manual: { host: 'local', hostname: 'm.localhost' },
       },
@@ -38,8 +38,8 @@ function issuesOf(raw: unknown): string[] {
 }
 
 describe('autoDeploy config', () => {
-  it('parses literal tags, /patterns/ and the poll interval', () => {
-    expect(config.projects.web.environments.staging.autoDeploy).toEqual({ tags: [{ kind: 'literal', tag: 'main' }], poll: 60_000 });
+  it('parses literal tags and /patterns/', () => {
+    expect(config.projects.web.environments.staging.autoDeploy).toEqual({ tags: [{ kind: 'literal', tag: 'main' }] });
     expect(config.projects.web.environments.production.autoDeploy).toEqual({ tags: [{ kind: 'pattern', source: '^v\\d+\\.\\d+\\.\\d+$' }] });
     expect(config.hooks).toEqual({ registry: [{ name: 'local', secret: 'env:HOOK_SECRET' }] });
   });
@@ -47,7 +47,7 @@ describe('autoDeploy config', () => {
   it('names the path of each problem', () => {
     const bad = structuredClone(base) as any;
     bad.hooks.registry.push({ name: 'local', secret: 'plain-text' });
-    bad.projects.web.environments.staging.autoDeploy = { tags: ['/([/', 'no spaces'], poll: 'soon' };
+    bad.projects.web.environments.staging.autoDeploy = { tags: ['/([/', 'no spaces'], poll: '1m' };
     bad.projects.web.environments.production.autoDeploy = { tags: [] };
     expect(issuesOf(bad).sort()).toEqual(
       [
@@ -55,7 +55,7 @@ describe('autoDeploy config', () => {
         'hooks/registry/1/secret: should be a secret reference: env:NAME or file:/path',
         'projects/web/environments/staging/autoDeploy/tags/0: "/([/" is not a valid regular expression: Unterminated character class',
         'projects/web/environments/staging/autoDeploy/tags/1: "no spaces" should be a tag or a /regex/ pattern',
-        'projects/web/environments/staging/autoDeploy/poll: "soon" is not a duration like 200ms, 2s, 5m or 1h',
+        'projects/web/environments/staging/autoDeploy: Unrecognized key: "poll"',
         'projects/web/environments/production/autoDeploy/tags: should name at least one tag or /pattern/',
       ].sort(),
     );
