@@ -126,7 +126,10 @@ describe('registry webhooks', () => {
     const body = (await response.json()) as { ignored: unknown[]; deployments: Array<{ id: string }> };
     expect({ status: response.status, ignored: body.ignored }).toEqual({ status: 202, ignored: [] });
     const [started] = body.deployments;
-    const record = (await berth.request('GET', `/v1/deployments/${started.id}`)).body;
+    // Between leaving the owner's queue and its workflow's start a deploy is briefly unknown to both: ask again.
+    let answer = await berth.request('GET', `/v1/deployments/${started.id}`);
+    for (let i = 0; i < 50 && answer.status === 404; i++) answer = await new Promise((r) => setTimeout(r, 100)).then(() => berth.request('GET', `/v1/deployments/${started.id}`));
+    const record = answer.body;
     await berth.request('POST', `/v1/deployments/${started.id}/cancel`);
     await berth.waitForEnd(started.id);
     return { started, record };
