@@ -11,7 +11,8 @@ import { deploymentListRouter } from './deployment-list-router';
 import { deploymentsRouter } from './deployments-router';
 import { environmentsRouter } from './environments-router';
 import { eventsRouter } from './events-router';
-import { bodyGuard } from './body-guard';
+import { bodyGuard, distributionEvents } from './body-guard';
+import { hooksRouter, keepRawBody } from './hooks-router';
 import { hostsRouter } from './hosts-router';
 import { errorMiddleware, HttpError, maxBodyBytes } from './http-error';
 import { MetricsSource } from './metrics-source';
@@ -36,7 +37,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(requestLog(deps.config, deps.log));
   app.use(bodyGuard());
-  app.use(express.json({ limit: maxBodyBytes }));
+  app.use(express.json({ limit: maxBodyBytes, type: ['application/json', distributionEvents], verify: keepRawBody }));
   app.use(bindRequestBody(deps.config));
 
   app.get('/healthz', (_req, res) => {
@@ -58,10 +59,12 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(codecCors(deps.config.api.codec.corsOrigins));
   app.use(codecLoginPage());
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.config);
+  // Registries authenticate with their hook's own secret, not an API token.
+  app.use(hooksRouter(deps.config, deployments));
   app.use(authenticate(deps.tokens));
   app.use(codecLogin());
   app.use(codecRouter(deps.codec, deps.config.temporal?.namespace ?? 'default'));
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.config);
   app.use(deploymentsRouter(deps.config, deployments));
   app.use(environmentsRouter(deps.config, deployments));
   app.use(deploymentListRouter(deps.config, deps.client));

@@ -153,7 +153,7 @@ function failureText(error: WorkflowUpdateFailedError): string {
 function queuedRecord(id: string, memo: DeployMemo, startTime: Date): DeployRecord | PipelineRecord {
   const common = { id, project: memo.project, image: memo.image, requestedBy: memo.requestedBy, status: 'queued' as const, createdAt: startTime.toISOString() };
   if (memo.kind === 'pipeline') return { ...common, kind: 'pipeline', stages: [] };
-  return { ...common, kind: memo.kind, environment: memo.environment, release: memo.release, steps: [], events: [] };
+  return { ...common, kind: memo.kind, environment: memo.environment, release: memo.release, ...(memo.trigger && { trigger: memo.trigger }), steps: [], events: [] };
 }
 
 async function describeIfExists(handle: WorkflowHandle) {

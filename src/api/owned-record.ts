@@ -7,7 +7,7 @@ export function ownedRecord(owner: OwnerState, id: string): (DeployRecord & { po
   const index = owner.queue.findIndex((request) => request.spec.deploymentId === id);
   if (index >= 0) {
     const { spec, kind, enqueuedAt } = owner.queue[index];
-    const base = { id, kind, project, environment, image: spec.image, requestedBy: spec.requestedBy, release: id, createdAt: new Date(enqueuedAt).toISOString(), steps: [], events: [] };
+    const base = { id, kind, project, environment, image: spec.image, requestedBy: spec.requestedBy, ...(spec.trigger && { trigger: spec.trigger }), release: id, createdAt: new Date(enqueuedAt).toISOString(), steps: [], events: [] };
     // In order of arrival; when the running deploy ends, only the newest queued request runs.
     return { ...base, status: 'queued', position: index + 1 };
   }

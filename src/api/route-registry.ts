@@ -109,6 +109,19 @@ export const routes: RouteSpec[] = [
       403: 'a token limited to some projects',
     },
   },
+  {
+    method: 'post',
+    path: '/v1/hooks/registry/:name',
+    scope: 'none',
+    summary:
+      "A registry says an image was pushed (Distribution notifications with the hook's secret as `Authorization: Bearer`, Docker Hub with `?secret=`, GitHub `package` events signed with X-Hub-Signature-256); each environment whose `autoDeploy.tags` match gets a deploy pinned by digest",
+    responses: {
+      202: '`{"deployments": [{project, environment, tag, digest, id, duplicate}], "ignored": [{project, environment, tag, digest, reason}]}`',
+      400: 'a body no registry sends',
+      401: 'a missing or wrong secret or signature',
+      404: 'no hook of that name is configured',
+    },
+  },
   { method: 'get', path: '/codec/login', scope: 'none', summary: 'A page where a person gives this browser a read token for the codec endpoint', produces: 'html', responses: { 200: 'HTML' } },
   {
     method: 'post',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { autoDeploySchema } from './auto-deploy';
 import { name } from './fields';
 import { settingsOverrideShape } from './settings-schema';
 
@@ -10,6 +11,8 @@ export const environmentSchema = z.strictObject({
   hostname: z.string().regex(/^[A-Za-z0-9.-]+$/, 'should be a DNS name'),
   /** Only digests that succeeded in this environment of the same project may deploy here. */
   after: name.optional(),
+  /** Deploy by itself when the registry has a new digest for one of these tags (webhook, and `poll` if set). */
+  autoDeploy: autoDeploySchema.optional(),
   ...settingsOverrideShape,
 });
 

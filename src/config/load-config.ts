@@ -30,6 +30,13 @@ export function parseConfig(raw: unknown, source = 'configuration'): BerthConfig
   const rawProjects = (raw as { projects: Parameters<typeof settleProjects>[0] }).projects;
   const settled = settleProjects(rawProjects, result.data.hosts);
   if (settled.issues.length > 0) throw new ConfigError(source, settled.issues);
+  // Environment-only fields that are no settings: taken as parsed (tags compiled, durations in ms).
+  for (const [project, { environments }] of Object.entries(settled.projects)) {
+    for (const [name, environment] of Object.entries(environments)) {
+      const autoDeploy = result.data.projects[project].environments[name].autoDeploy;
+      if (autoDeploy) environment.autoDeploy = autoDeploy;
+    }
+  }
   return { ...result.data, projects: settled.projects };
 }
 

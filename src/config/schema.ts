@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AutoDeployConfig } from './auto-deploy';
 import { projectSchema } from './environment-schema';
 import { duration, hostPort, name, portRange, secretRef } from './fields';
 import { proxySchema } from './proxy-schema';
@@ -69,13 +70,26 @@ export const configSchema = z
       })
       .prefault({}),
     notify: z.array(notifyEntrySchema).default([]),
+    /** Senders of registry webhooks (`POST /v1/hooks/registry/:name`), each with its own secret. */
+    hooks: z
+      .strictObject({
+        registry: z
+          .array(z.strictObject({ name, secret: secretRef }))
+          .default([])
+          .superRefine((hooks, ctx) => {
+            hooks.forEach((hook, index) => {
+              if (hooks.findIndex((other) => other.name === hook.name) < index) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${hook.name}" is named twice` });
+            });
+          }),
+      })
+      .prefault({}),
     projects: z.record(name, projectSchema),
   });
 
 export type HostConfig = z.output<typeof configSchema>['hosts'][string];
 
 /** One environment: what names it, and its effective settings (code defaults → project → environment). */
-export type EnvironmentConfig = { hostname: string; after?: string } & EnvironmentSettings;
+export type EnvironmentConfig = { hostname: string; after?: string; autoDeploy?: AutoDeployConfig } & EnvironmentSettings;
 
 /** A project: its image and its environments; project-level defaults are already merged into each. */
 export interface ProjectConfig {

@@ -16,6 +16,12 @@ export interface HealthSpec {
   monitorFailures: number;
 }
 
+/** The tag and digest that made Berth deploy by itself (`autoDeploy`). */
+export interface DeployTrigger {
+  tag: string;
+  digest?: string;
+}
+
 /**
  * Everything a deploy needs, fixed when it is requested so that a config edit
  * never changes a running deploy. Secrets appear only as references.
@@ -35,6 +41,8 @@ export interface DeploySpec {
   /** When the commit was made; lead time is measured from it. */
   commitTime?: string;
   requestedBy: string;
+  /** What started a deploy by itself: the registry's push (or the poller's find) of this tag and digest. */
+  trigger?: DeployTrigger;
   /** `required` environments wait for a person before anything visible changes. */
   approval: 'required' | 'none';
   approvalTimeoutMs: number;

@@ -2,7 +2,8 @@ import type { ApprovalRecord } from './approval-types';
 import type { MigrationResult } from './migration-types';
 
 export type { ApprovalDecision, ApprovalRecord, ApproverSummary } from './approval-types';
-export type { DeploySpec, HealthSpec, RollbackSpec } from './spec-types';
+export type { DeploySpec, DeployTrigger, HealthSpec, RollbackSpec } from './spec-types';
+import type { DeployTrigger } from './spec-types';
 
 /**
  * Types shared by workflows, activities and the API. Pure data only: this file
@@ -95,6 +96,8 @@ export interface DeployRecord {
   digest?: string;
   commit?: string;
   requestedBy: string;
+  /** For a deploy the registry (or the poller) started: the tag and digest it saw. */
+  trigger?: DeployTrigger;
   status: DeployStatus;
   reason?: string;
   failedStep?: StepName;

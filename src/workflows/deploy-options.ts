@@ -15,6 +15,7 @@ export function deployStartOptions(spec: DeploySpec | RollbackSpec, kind: Deploy
   const memo: DeployMemo = { kind, project: spec.project, environment: spec.environment, image, release, requestedBy: spec.requestedBy };
   if (spec.commit) memo.commit = spec.commit;
   if (spec.commitTime) memo.commitTime = spec.commitTime;
+  if (spec.trigger) memo.trigger = spec.trigger;
   // A rollback is pinned by digest from the start.
   if (spec.image.includes('@')) memo.digest = spec.image.slice(spec.image.indexOf('@') + 1);
   const typedSearchAttributes: SearchAttributePair[] = [

@@ -39,6 +39,7 @@ export class ReleaseRun {
       image: spec.deployedAs ?? spec.image,
       commit: spec.commit,
       requestedBy: spec.requestedBy,
+      ...(spec.trigger && { trigger: spec.trigger }),
       status: 'running',
       release,
       createdAt: new Date().toISOString(),

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   workers?: boolean;
   /** The proxy section; the test world's Caddy by default. */
   proxy?: Record<string, unknown>;
+  /** More projects beside the harness's own, on its host (their containers are not cleaned up: they should never start any). */
+  otherProjects?: Record<string, Record<string, unknown>>;
   /** The notification receivers, given the URL of the harness's own good receiver; default: only that one. */
   notify?: (hook: string) => Array<Record<string, unknown>>;
 }
@@ -124,6 +126,7 @@ export class Harness {
             Object.entries(environments).map(([name, extra]) => [name, { host: this.project, hostname: this.hostname(name), ...extra }]),
           ),
         },
+        ...this.options.otherProjects,
       },
     };
     this.config = parseConfig(this.rawConfig);
