@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from './api/app';
+import { answerClientErrors } from './api/client-errors';
 import { dataConverterFor, payloadCodecFor } from './codec/data-converter';
 import type { ApiToken } from './api/auth';
 import { ConfigError, loadConfig } from './config/load-config';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     // The embedded Web UI is configured with Berth's codec endpoint, so its origin is let in.
     const corsOrigins = [...config.api.codec.corsOrigins, ...(embedded.uiUrl && config.temporal?.encryption ? [embedded.uiUrl] : [])];
     const app = createApp({ config: { ...config, api: { ...config.api, codec: { corsOrigins } } }, client, taskQueue, tokens, log, codec: payloadCodecFor(config) });
-    server = app.listen(config.api.listen.port, config.api.listen.host);
+    server = answerClientErrors(app.listen(config.api.listen.port, config.api.listen.host));
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
   }
   log.info({ role, workflows: selection?.workflows, hosts: selection?.hosts, api: server && `http://${config.api.listen.host}:${config.api.listen.port}`, temporal: address, ui: embedded.uiUrl }, 'berth is up');

@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import Dockerode from 'dockerode';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
+import { answerClientErrors } from '../../src/api/client-errors';
 import { Faults } from '../../src/activities/faults';
 import { dataConverterFor, payloadCodecFor } from '../../src/codec/data-converter';
 import { parseConfig } from '../../src/config/load-config';
@@ -153,7 +154,7 @@ export class Harness {
       log,
       codec: payloadCodecFor(this.config),
     });
-    this.server = app.listen(this.options.apiPort ?? 0, '127.0.0.1');
+    this.server = answerClientErrors(app.listen(this.options.apiPort ?? 0, '127.0.0.1'));
     await new Promise<void>((resolve) => this.server!.once('listening', resolve));
     this.apiUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     await this.cleanup();
