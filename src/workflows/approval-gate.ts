@@ -3,6 +3,8 @@ import { BerthStatus } from '../model/search-attributes';
 import { approveSignal, decideUpdate, rejectSignal } from './definitions';
 import type { ApprovalDecision, DeployRecord, DeploySpec } from '../model/types';
 
+const pastTense = { approve: 'approved', reject: 'rejected' } as const;
+
 export type GateOutcome = 'approved' | 'rejected' | 'expired';
 
 export function howToApprove(spec: DeploySpec): { api: string; temporal: string } {
@@ -34,7 +36,7 @@ export class ApprovalGate {
         validator: (input) => {
           if (this.decided) {
             // Repeating the same decision is harmless; changing it is not allowed.
-            if (this.decided.decision !== input.decision) throw new Error(`deployment ${this.record.id} was already ${this.decided.decision}d by ${this.decided.by}`);
+            if (this.decided.decision !== input.decision) throw new Error(`deployment ${this.record.id} was already ${pastTense[this.decided.decision]} by ${this.decided.by}`);
             return;
           }
           if (this.record.approval?.status !== 'waiting') throw new Error(`deployment ${this.record.id} is not waiting for approval (status: ${this.record.status})`);

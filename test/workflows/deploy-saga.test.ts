@@ -2,8 +2,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DeployRecord, DeploySpec } from '../../src/model/types';
 import { startTimeSkipping } from '../support/time-skipping';
 import { FakeWorld, withWorkers, type ActName } from './fake-world';
-import { finalRecord, startDeploy } from './deploy-runs';
-import { deploySpec, migrations } from './specs';
+import { finalRecord, startDeploy, startRollback } from './deploy-runs';
+import { deploySpec, migrations, rollbackSpec } from './specs';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -84,4 +84,18 @@ test('a retire that fails after the switch leaves the new release serving', asyn
   expect(record.status).toBe('succeeded');
   expect(world.calls).not.toContain('restoreRoute');
   expect(record.steps.find((s) => s.name === 'retire')).toMatchObject({ status: 'failed', error: 'docker stop timed out' });
+});
+
+test('a rollback re-points to the retained release; when it is unhealthy, it is stopped again and traffic stays', async () => {
+  const world = new FakeWorld().fail('waitHealthy', 'r-old never answered');
+  const record = await withWorkers(env, world, async () => finalRecord(await startRollback(env, rollbackSpec({ deploymentId: 'rb-1' }))));
+  expect(world.calls).toEqual(['readRoute', 'startRetained', 'waitHealthy', 'stopRetained']);
+  expect(record).toMatchObject({ kind: 'rollback', status: 'failed', failedStep: 'health', release: 'r-old' });
+});
+
+test('a rollback to a pruned release recreates it from its digest', async () => {
+  const world = new FakeWorld().on('startRetained', async () => undefined);
+  const record = await withWorkers(env, world, async () => finalRecord(await startRollback(env, rollbackSpec({ deploymentId: 'rb-2' }))));
+  expect(world.calls).toEqual(['readRoute', 'startRetained', 'pullImage', 'startCandidate', 'waitHealthy', 'promoteCandidate', 'switchRoute', 'monitorThroughProxy', 'retireReleases']);
+  expect(record).toMatchObject({ kind: 'rollback', status: 'succeeded', release: 'rb-2' });
 });

@@ -79,6 +79,22 @@ export class FakeWorld {
     });
   }
 
+  /**
+   * The activity waits at a gate until the test opens it, then does what it
+   * would have; `running(name)` resolves when the first call reaches the gate.
+   */
+  gate(name: ActName): () => void {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const then = this.overrides[name] ?? defaults[name];
+    this.on(name, async (...args: never[]) => {
+      this.started.get(name)?.();
+      await opened;
+      return then(...args);
+    });
+    return open;
+  }
+
   /** Resolves when a held activity has started. */
   running(name: ActName): Promise<void> {
     return new Promise((resolve) => this.started.set(name, resolve));
