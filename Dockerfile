@@ -13,5 +13,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The worker reaches Docker through the mounted socket: give it the socket's group
+# (docker-compose.temporal.yml: group_add with DOCKER_GID).
 USER node
 CMD ["node", "dist/main.js"]

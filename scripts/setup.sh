@@ -5,7 +5,7 @@ set -euo pipefail
 
 mode="${1:-}"
 case "$mode" in
-  runtime) packages=(docker.io caddy) ;;
+  runtime) packages=(docker.io caddy docker-registry busybox-static) ;;
   test) packages=(docker.io caddy docker-registry busybox-static docker-compose nginx postgresql chromium openjdk-17-jre-headless maven) ;;
   *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
 esac
@@ -28,12 +28,16 @@ if ((${#missing[@]})); then
   apt-get install -y --no-install-recommends "${missing[@]}" >&2
 fi
 
-if [[ ! -f "$repo/node_modules/.package-lock.json" || "$repo/package-lock.json" -nt "$repo/node_modules/.package-lock.json" ]]; then
-  # Not `npm ci`: this registry mirror lacks other platforms' optional packages
-  # (@swc/core-darwin-*, ...), which npm ci counts as a lock mismatch. npm install
-  # still installs the locked versions.
-  say "installing npm dependencies"
-  (cd "$repo" && npm install --no-audit --no-fund >&2)
+# Exactly what package-lock.json says, and the lock is never rewritten (it lists
+# every platform's optional packages, as npm writes it). The marker holds the
+# lock's hash, so an unchanged lock installs nothing, also where node_modules
+# is shared through a symlink.
+lock_hash="$(sha256sum "$repo/package-lock.json" | cut -d' ' -f1)"
+marker="$repo/node_modules/.berth-lock-sha256"
+if [[ "$(cat "$marker" 2>/dev/null || true)" != "$lock_hash" ]]; then
+  say "installing npm dependencies from package-lock.json (npm ci)"
+  (cd "$repo" && npm ci --no-audit --no-fund >&2)
+  echo "$lock_hash" > "$marker"
 fi
 
 # The Temporal SDK would download its dev server from the internet; build the
@@ -60,6 +64,31 @@ if [[ "$mode" == test ]]; then
     printf '#!/bin/sh\n# Started by @temporalio/testing with the port as its argument.\nexec java -cp "$(dirname "$0")/lib/*" io.temporal.testserver.TestServer "$@"\n' > "$test_server_dir/temporal-test-server.tmp"
     chmod +x "$test_server_dir/temporal-test-server.tmp"
     mv "$test_server_dir/temporal-test-server.tmp" "$test_server_dir/temporal-test-server"
+  fi
+fi
+
+# The production topology's tests run the Temporal server on PostgreSQL: the
+# server and its SQL schema tool, at the version the pinned CLI embeds (read
+# from the CLI's go.mod, so both builds share the module cache).
+if [[ "$mode" == test ]]; then
+  cli_mod="$(go env GOMODCACHE)/github.com/temporalio/cli@$temporal_version/go.mod"
+  [[ -f "$cli_mod" ]] || (cd /tmp && go mod download "github.com/temporalio/cli@$temporal_version" >&2)
+  server_version="$(awk '$1 == "go.temporal.io/server" { print $2 }' "$cli_mod")"
+  server_dir="${BERTH_CACHE:-$HOME/.cache/berth}/temporal-server/$server_version"
+  if [[ -z "$server_version" ]]; then
+    say "cannot find go.temporal.io/server in $cli_mod" && exit 1
+  elif [[ ! -x "$server_dir/server" || ! -x "$server_dir/sql" ]]; then
+    say "building Temporal server $server_version and its SQL tool into $server_dir (takes a few minutes once)"
+    mkdir -p "$server_dir"
+    (cd /tmp && GOBIN="$server_dir" CGO_ENABLED=0 go install "go.temporal.io/server/cmd/server@$server_version" "go.temporal.io/server/cmd/tools/sql@$server_version" >&2)
+  fi
+  # The Web UI server, at the version the CLI embeds, to look at that cluster in a browser.
+  ui_version="$(awk '$1 == "github.com/temporalio/ui-server/v2" { print $2 }' "$cli_mod")"
+  ui_dir="${BERTH_CACHE:-$HOME/.cache/berth}/temporal-ui/$ui_version"
+  if [[ -n "$ui_version" && ! -x "$ui_dir/server" ]]; then
+    say "building the Temporal Web UI server $ui_version into $ui_dir"
+    mkdir -p "$ui_dir"
+    (cd /tmp && GOBIN="$ui_dir" CGO_ENABLED=0 go install "github.com/temporalio/ui-server/v2/cmd/server@$ui_version" >&2)
   fi
 fi
 

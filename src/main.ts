@@ -2,20 +2,25 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createApp } from './api/app';
+import { dataConverterFor, payloadCodecFor } from './codec/data-converter';
 import type { ApiToken } from './api/auth';
 import { ConfigError, loadConfig } from './config/load-config';
 import type { BerthConfig } from './config/schema';
 import { resolveSecret, SecretError } from './config/secrets';
 import { startEmbedded, type Embedded } from './embedded/start-embedded';
+import type { ContainerEventNotice } from './model/owner-types';
 import { createLogger } from './logger';
+import { ensureNamespace } from './temporal/ensure-namespace';
+import { tellOwner } from './temporal/owner-client';
 import { createWorkers } from './worker/create-workers';
+import { startEventWatchers } from './worker/event-watchers';
 
 const log = createLogger();
 
 function resolveTokens(config: BerthConfig): ApiToken[] {
   return config.api.tokens.map((token, index) => {
     try {
-      return { name: token.name, value: resolveSecret(token.secret), scopes: token.scopes };
+      return { name: token.name, value: resolveSecret(token.secret), scopes: token.scopes, projects: token.projects, environments: token.environments };
     } catch (error) {
       throw new ConfigError('configuration', [`api/tokens/${index}/secret: ${(error as SecretError).message}`]);
     }
@@ -35,19 +40,31 @@ async function main(): Promise<void> {
   const role = roleOf(process.argv);
   const config = loadConfig();
   const tokens = role === 'worker' ? [] : resolveTokens(config);
+  // Keys resolve before anything starts, so a missing key stops Berth with its path.
+  const dataConverter = dataConverterFor(config);
   const embedded: Embedded = await startEmbedded(config, log);
   const address = config.temporal?.address ?? embedded.temporalAddress;
   const namespace = config.temporal?.namespace ?? 'default';
   const taskQueue = config.temporal?.taskQueue ?? 'berth';
 
+  const clientConnection = await Connection.connect({ address });
+  // Either role may be the first to reach a fresh cluster, so both make the namespace ready.
+  await ensureNamespace(clientConnection, namespace, log);
   const workerConnection = await NativeConnection.connect({ address });
-  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log });
+  const faultsFile = process.env.BERTH_FAULTS_FILE;
+  if (faultsFile) log.warn({ faultsFile }, 'fault injection is on (BERTH_FAULTS_FILE): for tests only');
+  const workers = role === 'api' ? [] : await createWorkers({ config, connection: workerConnection, namespace, taskQueue, log, faultsFile, dataConverter });
   const running = Promise.all(workers.map((worker) => worker.run()));
 
-  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const client = new Client({ connection: clientConnection, namespace, dataConverter });
+  // Each host's worker heals from Docker's events; the API alone watches nothing.
+  const tell = (project: string, environment: string, notice: ContainerEventNotice) => tellOwner(client, project, environment, notice);
+  const watchers = role === 'api' ? undefined : startEventWatchers({ config, tellOwner: tell, log });
   let server: Server | undefined;
   if (role !== 'worker') {
-    const app = createApp({ config, client, taskQueue, tokens, log });
+    // The embedded Web UI is configured with Berth's codec endpoint, so its origin is let in.
+    const corsOrigins = [...config.api.codec.corsOrigins, ...(embedded.uiUrl && config.temporal?.encryption ? [embedded.uiUrl] : [])];
+    const app = createApp({ config: { ...config, api: { ...config.api, codec: { corsOrigins } } }, client, taskQueue, tokens, log, codec: payloadCodecFor(config) });
     server = app.listen(config.api.listen.port, config.api.listen.host);
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
   }
@@ -56,6 +73,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     server?.close();
+    await watchers?.stop();
     for (const worker of workers) worker.shutdown();
     await running.catch(() => undefined);
     await client.connection.close();

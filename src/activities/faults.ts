@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/activity';
 
@@ -22,8 +23,12 @@ export class Faults {
     this.plan.clear();
   }
 
+  protected lookup(point: FaultPoint): Fault | undefined {
+    return this.plan.get(point);
+  }
+
   async before(point: FaultPoint): Promise<void> {
-    const fault = this.plan.get(point);
+    const fault = this.lookup(point);
     if (fault?.kind === 'before') throw injected(point, 'before acting');
     if (fault?.kind === 'delay') {
       const ctx = Context.current();
@@ -35,7 +40,7 @@ export class Faults {
   }
 
   after(point: FaultPoint): void {
-    if (this.plan.get(point)?.kind === 'after') throw injected(point, 'after acting, before the result was recorded');
+    if (this.lookup(point)?.kind === 'after') throw injected(point, 'after acting, before the result was recorded');
   }
 }
 
@@ -44,3 +49,27 @@ function injected(point: FaultPoint, when: string): ApplicationFailure {
 }
 
 export const noFaults = new Faults();
+
+/**
+ * Faults for a worker running as its own process: read from a JSON file,
+ * `{ "<host>": { "<point>": Fault } }`, at every step, so a test can change the
+ * plan while the process runs (and a new worker starts with an empty one).
+ */
+export class FileFaults extends Faults {
+  constructor(
+    private readonly file: string,
+    private readonly host: string,
+  ) {
+    super();
+  }
+
+  protected override lookup(point: FaultPoint): Fault | undefined {
+    let plan: Record<string, Partial<Record<FaultPoint, Fault>>>;
+    try {
+      plan = JSON.parse(readFileSync(this.file, 'utf8'));
+    } catch {
+      return undefined;
+    }
+    return plan[this.host]?.[point];
+  }
+}

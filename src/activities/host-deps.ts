@@ -3,7 +3,7 @@ import type { ContainerClient } from '../docker/container-client';
 import type { ImageClient } from '../docker/image-client';
 import type { PortAllocator } from '../docker/port-allocator';
 import type { Logger } from '../logger';
-import type { CaddyClient } from '../proxy/caddy-client';
+import type { ProxyDriver } from '../proxy/driver';
 import type { Faults } from './faults';
 
 /** Registry credentials by registry host; the password stays a reference until a pull needs it. */
@@ -16,9 +16,8 @@ export interface HostDeps {
   images: ImageClient;
   containers: ContainerClient;
   ports: PortAllocator;
-  proxy: CaddyClient;
-  /** `host:port` Berth's routes are served on, for probes through the proxy. */
-  proxyListen: string;
+  /** The proxy in front of this host; its `listen` is where probes through the proxy go. */
+  proxy: ProxyDriver;
   registries: RegistryCredentials;
   env: NodeJS.ProcessEnv;
   log: Logger;

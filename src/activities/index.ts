@@ -7,6 +7,7 @@ import { createMonitorActivities } from './monitor-activities';
 import { createProxyActivities } from './proxy-activities';
 import { createReconcileActivities } from './reconcile-activities';
 import { createRetainedActivities } from './retained-activities';
+import { scrubbing } from './scrubber';
 
 export { createNotifyActivities, type NotifyDeps } from './notify-activities';
 export { createPipelineActivities, type PipelineDeps } from './pipeline-activities';
@@ -14,7 +15,7 @@ export type { HostDeps } from './host-deps';
 
 /** The activities bound to one Docker host; registered on that host's task queue. */
 export function createHostActivities(deps: HostDeps) {
-  return {
+  return scrubbing(deps.env, deps.registries, {
     ...createImageActivities(deps),
     ...createContainerActivities(deps),
     ...createRetainedActivities(deps),
@@ -23,7 +24,7 @@ export function createHostActivities(deps: HostDeps) {
     ...createProxyActivities(deps),
     ...createMigrationActivities(deps),
     ...createReconcileActivities(deps),
-  };
+  });
 }
 
 export type HostActivities = ReturnType<typeof createHostActivities>;

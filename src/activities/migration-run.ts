@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { MigrationSpec } from '../model/migration-types';
 import type { DeploySpec } from '../model/types';
 import type { HostDeps } from './host-deps';
+import { deploySecrets } from './scrubber';
 
 /** What migrations need of a host's dependencies; a HostDeps is one. */
 export type MigrationDeps = Pick<HostDeps, 'docker' | 'env' | 'log'>;
@@ -49,7 +50,8 @@ export class MigrationRun {
     if (!spec.migrations) throw new PermanentError('NO_MIGRATIONS', `deployment ${spec.deploymentId} has no migrations to run`);
     this.migrations = spec.migrations;
     this.url = resolve(spec.migrations.database, deps.env, (message) => new DatabaseSecretError(message));
-    this.secrets = secretsOfUrl(this.url);
+    // Migration output can print the app's other secrets too (a config dump); mask the deploy's every one.
+    this.secrets = [...secretsOfUrl(this.url), ...deploySecrets(deps.env, {}, spec)];
     this.log = deps.log.child({ deploymentId: spec.deploymentId, project: spec.project, environment: spec.environment });
   }
 

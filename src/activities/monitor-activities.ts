@@ -17,7 +17,7 @@ export function createMonitorActivities(deps: HostDeps) {
         await deps.faults.before('monitor');
         const ctx = Context.current();
         const { monitorMs, monitorFailures, intervalMs, timeoutMs, path } = spec.health;
-        const url = `http://${deps.proxyListen}${path}`;
+        const url = `http://${deps.proxy.listen}${path}`;
         const endsAt = Date.now() + monitorMs;
         let probes = 0;
         let failures = 0;

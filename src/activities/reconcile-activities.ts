@@ -4,10 +4,12 @@ import { buildContainerOptions, upstreamFor } from '../docker/container-spec';
 import { parseImageRef } from '../model/image-ref';
 import type { ReleaseSummary } from '../model/owner-types';
 import type { DeploySpec, ReleaseContainer } from '../model/types';
+import { statusOf } from '../docker/docker-api';
 import { usedPorts } from './container-activities';
 import type { HostDeps } from './host-deps';
 import { healthUrl } from './health-activities';
 import { probe } from './http-probe';
+import { verifyThroughProxy } from './verify-through-proxy';
 
 export interface ReconcileResult {
   healed: string[];
@@ -16,10 +18,18 @@ export interface ReconcileResult {
 }
 
 export function createReconcileActivities(deps: HostDeps) {
-  /** A few probes, so one slow answer is not called drift. */
+  /**
+   * A few probes, so one slow answer is not called drift; a container that
+   * just (re)started, by Berth or by Docker's restart policy, gets the health
+   * gate's whole budget, as a candidate does, before it counts as unhealthy.
+   */
   async function healthy(spec: DeploySpec, container: ReleaseContainer): Promise<boolean> {
     const url = await healthUrl(deps, spec, { containerId: container.id, containerName: container.name, port: container.port, upstream: '' });
-    for (let attempt = 0; attempt < 3; attempt++) {
+    const { startPeriodMs, retries, intervalMs } = spec.health;
+    const budgetMs = startPeriodMs + retries * intervalMs;
+    const startedAt = Date.parse((await deps.containers.inspect(container.id)).State.StartedAt);
+    const attempts = Date.now() - startedAt < budgetMs ? Math.max(3, Math.ceil(budgetMs / intervalMs)) : 3;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       if ((await probe({ url, timeoutMs: spec.health.timeoutMs })) === undefined) return true;
       await Context.current().sleep(spec.health.intervalMs);
     }
@@ -39,6 +49,28 @@ export function createReconcileActivities(deps: HostDeps) {
     return (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.id === id)!;
   }
 
+  /**
+   * What the container really runs, when that is not the recorded digest: its
+   * label says another digest, or its image is not the one the recorded digest
+   * names here (a container replaced under the same name and labels).
+   */
+  async function runsOtherImage(spec: DeploySpec, desired: ReleaseSummary, current: ReleaseContainer): Promise<string | undefined> {
+    if (!desired.digest) return undefined;
+    if (current.digest !== desired.digest) return current.digest || 'an unrecorded digest';
+    const pinnedRef = `${parseImageRef(spec.image).repository}@${desired.digest}`;
+    const recorded = await deps.docker
+      .getImage(pinnedRef)
+      .inspect()
+      .catch((error: unknown) => {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      });
+    // Without the recorded image here the comparison cannot be made; the label agreed.
+    if (!recorded) return undefined;
+    const running = (await deps.containers.inspect(current.id)).Image;
+    return running === recorded.Id ? undefined : `image ${running.slice(0, 19)}`;
+  }
+
   return {
     /**
      * Compares what should run with what runs and heals the difference:
@@ -55,8 +87,13 @@ export function createReconcileActivities(deps: HostDeps) {
       if (!current) {
         current = await recreate(spec, desired, expectedPort);
         healed.push(`recreated ${current.name} from ${desired.digest}`);
-      } else if (current.digest !== desired.digest) {
-        problems.push(`${current.name} runs ${current.digest}, not ${desired.digest}`);
+      } else {
+        const other = await runsOtherImage(spec, desired, current);
+        if (other) {
+          await deps.containers.remove(current.id);
+          current = await recreate(spec, desired, current.port ?? expectedPort);
+          healed.push(`recreated ${current.name} from ${desired.digest}: it ran ${other}`);
+        }
       }
       if (!current.running) {
         await deps.docker.getContainer(current.id).start().catch((error: { statusCode?: number }) => {
@@ -70,8 +107,10 @@ export function createReconcileActivities(deps: HostDeps) {
         else problems.push(`${current.name} is unhealthy even after a restart`);
       }
       const target = upstreamFor(spec, current.name, current.port);
-      if ((await deps.proxy.currentUpstream(spec.project, spec.environment)) !== target) {
-        await deps.proxy.switchRoute({ project: spec.project, environment: spec.environment, hostname: spec.hostname, upstream: target });
+      const route = { project: spec.project, environment: spec.environment, hostname: spec.hostname };
+      if ((await deps.proxy.currentUpstreams(route))?.join(',') !== target) {
+        await deps.proxy.point(route, [target]);
+        await verifyThroughProxy(deps, spec, [target], { requireHealthy: false });
         healed.push(`re-applied the route of ${spec.hostname} to ${target}`);
       }
       for (const stray of releases.filter((release) => release.running && release.release !== desired.release)) {

@@ -1,14 +1,18 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { authenticate, type ApiToken } from './auth';
+import { codecLogin, codecLoginPage } from './codec-login';
+import { codecCors, codecRouter } from './codec-router';
 import { DeploymentService } from './deployment-service';
 import { deploymentListRouter } from './deployment-list-router';
 import { deploymentsRouter } from './deployments-router';
 import { environmentsRouter } from './environments-router';
 import { eventsRouter } from './events-router';
-import { errorMiddleware, HttpError } from './http-error';
+import { bodyGuard } from './body-guard';
+import { errorMiddleware, HttpError, maxBodyBytes } from './http-error';
 import { MetricsSource } from './metrics-source';
 import { metricsRouter } from './metrics-router';
 import { buildOpenApi, packageVersion } from './openapi';
@@ -21,6 +25,8 @@ export interface AppDeps {
   taskQueue: string;
   tokens: ApiToken[];
   log: Logger;
+  /** The payload codec when `temporal.encryption` is configured; served at `/codec/*`. */
+  codec?: PayloadCodec;
 }
 
 /** The HTTP API. It talks only to Temporal; workers do the work. */
@@ -28,7 +34,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(deps.config, deps.log));
-  app.use(express.json({ limit: '64kb' }));
+  app.use(bodyGuard());
+  app.use(express.json({ limit: maxBodyBytes }));
   app.use(bindRequestBody(deps.config));
 
   app.get('/healthz', (_req, res) => {
@@ -48,12 +55,16 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(openApi);
   });
 
+  app.use(codecCors(deps.config.api.codec.corsOrigins));
+  app.use(codecLoginPage());
   app.use(authenticate(deps.tokens));
+  app.use(codecLogin());
+  app.use(codecRouter(deps.codec, deps.config.temporal?.namespace ?? 'default'));
   const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.config);
   app.use(deploymentsRouter(deps.config, deployments));
   app.use(environmentsRouter(deps.config, deployments));
   app.use(deploymentListRouter(deps.config, deps.client));
-  app.use(eventsRouter(deployments));
+  app.use(eventsRouter(deps.config, deployments));
   app.use(metricsRouter(new MetricsSource(deps.config, deps.client, deployments)));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.log));

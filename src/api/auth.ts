@@ -1,16 +1,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Scope } from '../config/schema';
+import { codecCookieToken } from './codec-cookie';
 import { HttpError } from './http-error';
 
 /** A token with its secret already resolved at start-up. */
-export interface ApiToken {
+export interface ApiToken extends TokenReach {
   name: string;
   value: string;
   scopes: Scope[];
 }
 
-export interface Caller {
+/** The projects and environments a token is limited to; absent means every one. */
+export interface TokenReach {
+  projects?: string[];
+  environments?: string[];
+}
+
+export interface Caller extends TokenReach {
   name: string;
   scopes: Scope[];
 }
@@ -22,7 +29,8 @@ export function authenticate(tokens: ApiToken[]): RequestHandler & { authenticat
   const known = tokens.map((token) => ({ ...token, hash: digest(token.value) }));
   const handler: RequestHandler = (req, res, next) => {
     const header = req.get('authorization') ?? '';
-    const presented = header.match(/^Bearer\s+(\S+)$/i)?.[1];
+    // The Web UI's codec calls carry the token as a cookie (see codec-login.ts); nothing else honours it.
+    const presented = header.match(/^Bearer\s+(\S+)$/i)?.[1] ?? (header === '' ? codecCookieToken(req) : undefined);
     if (!presented) {
       res.set('www-authenticate', 'Bearer');
       return next(new HttpError('unauthorized', 'a bearer token is required'));
@@ -30,7 +38,7 @@ export function authenticate(tokens: ApiToken[]): RequestHandler & { authenticat
     const hash = digest(presented);
     const token = known.find((candidate) => timingSafeEqual(candidate.hash, hash));
     if (!token) return next(new HttpError('unauthorized', 'the bearer token is not valid'));
-    res.locals.caller = { name: token.name, scopes: token.scopes } satisfies Caller;
+    res.locals.caller = { name: token.name, scopes: token.scopes, projects: token.projects, environments: token.environments } satisfies Caller;
     next();
   };
   // Marks where public routes end, for the route registry's test.

@@ -2,16 +2,23 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { BerthConfig } from '../config/schema';
 import { deploymentListQuerySchema, type DeploymentListQuery } from './list-schemas';
+import type { Caller, TokenReach } from './auth';
+import { requireReach } from './token-reach';
 import { parseBody } from './validate';
 import { deployAndPipelineTypes, listPage, quoted } from './visibility';
 
-/** The visibility query for the filters; without a project, only configured projects' deploys. */
-export function listQuery(config: BerthConfig, filters: Pick<DeploymentListQuery, 'project' | 'environment' | 'status'>): string {
+/**
+ * The visibility query for the filters; without a project, only configured
+ * projects' deploys, and of those only what the token reaches.
+ */
+export function listQuery(config: BerthConfig, filters: Pick<DeploymentListQuery, 'project' | 'environment' | 'status'>, reach: TokenReach = {}): string {
+  const projects = Object.keys(config.projects).filter((project) => !reach.projects || reach.projects.includes(project));
   const clauses = [
     deployAndPipelineTypes,
-    filters.project ? `BerthProject = ${quoted(filters.project)}` : `BerthProject IN (${Object.keys(config.projects).map(quoted).join(', ')})`,
+    filters.project ? `BerthProject = ${quoted(filters.project)}` : `BerthProject IN (${projects.map(quoted).join(', ')})`,
   ];
   if (filters.environment) clauses.push(`BerthEnvironment = ${quoted(filters.environment)}`);
+  else if (reach.environments) clauses.push(`BerthEnvironment IN (${reach.environments.map(quoted).join(', ')})`);
   if (filters.status) clauses.push(`BerthStatus = ${quoted(filters.status)}`);
   return clauses.join(' AND ');
 }
@@ -21,11 +28,15 @@ export function deploymentListRouter(config: BerthConfig, client: Client): Route
   const router = Router();
   router.get('/v1/deployments', async (req, res) => {
     const filters = parseBody(deploymentListQuerySchema, { ...(req.query as Record<string, unknown>) });
-    if (!filters.project && Object.keys(config.projects).length === 0) {
+    const caller = res.locals.caller as Caller;
+    if (filters.project && caller.projects && !caller.projects.includes(filters.project)) requireReach(caller, filters.project, []);
+    if (filters.environment && caller.environments && !caller.environments.includes(filters.environment)) requireReach(caller, filters.project ?? '*', [filters.environment]);
+    const visible = Object.keys(config.projects).filter((project) => !caller.projects || caller.projects.includes(project));
+    if (!filters.project && visible.length === 0) {
       res.json({ deployments: [], nextPageToken: null });
       return;
     }
-    const page = await listPage(client, listQuery(config, filters), filters.pageSize, filters.pageToken);
+    const page = await listPage(client, listQuery(config, filters, caller), filters.pageSize, filters.pageToken);
     res.json({ deployments: page.deploys, nextPageToken: page.nextPageToken });
   });
   return router;

@@ -2,19 +2,23 @@ import { Router } from 'express';
 import type { BerthConfig } from '../config/schema';
 import { requireScope, type Caller } from './auth';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
+import { deploymentReach } from './deployment-reach';
 import { HttpError } from './http-error';
 import { startPipeline } from './pipelines';
 import { checkPromotion, checkWindow } from './promotion';
 import { decisionRequestSchema, deployRequestSchema, deploymentIdPattern } from './schemas';
 import { specFor } from './spec-for';
+import { requireReach } from './token-reach';
 import { parseBody } from './validate';
 
 export function deploymentsRouter(config: BerthConfig, deployments: DeploymentService): Router {
   const router = Router();
+  const reach = deploymentReach(config, deployments);
 
   router.post('/v1/deployments', requireScope('deploy'), async (req, res) => {
     const body = parseBody(deployRequestSchema, req.body);
     const caller = res.locals.caller as Caller;
+    requireReach(caller, body.project, body.environments ?? [body.environment!]);
     if (body.environments) {
       const started = await startPipeline(config, deployments, { ...body, environments: body.environments }, caller.name);
       res.status(202).location(`/v1/deployments/${started.id}`).json(started);
@@ -28,7 +32,7 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
     res.status(202).location(`/v1/deployments/${answer.deploymentId}`).json({ id: answer.deploymentId, status: 'queued', position: answer.position, ...(answer.duplicate && { duplicate: true }) });
   });
 
-  router.get('/v1/deployments/:id', async (req, res) => {
+  router.get('/v1/deployments/:id', reach, async (req, res) => {
     const id = String(req.params.id);
     const record = deploymentIdPattern.test(id) ? await deployments.get(id) : undefined;
     if (!record) throw new HttpError('not_found', `deployment "${id}" was not found`);
@@ -36,7 +40,7 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
   });
 
   for (const decision of ['approve', 'reject'] as const) {
-    router.post(`/v1/deployments/:id/${decision}`, requireScope('approve'), async (req, res) => {
+    router.post(`/v1/deployments/:id/${decision}`, requireScope('approve'), reach, async (req, res) => {
       const id = String(req.params.id);
       const body = parseBody(decisionRequestSchema, req.body);
       const caller = res.locals.caller as Caller;
@@ -53,7 +57,7 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
     });
   }
 
-  router.post('/v1/deployments/:id/cancel', requireScope('deploy'), async (req, res) => {
+  router.post('/v1/deployments/:id/cancel', requireScope('deploy'), reach, async (req, res) => {
     const id = String(req.params.id);
     const outcome = deploymentIdPattern.test(id) ? await deployments.cancel(id) : 'not_found';
     if (outcome === 'not_found') throw new HttpError('not_found', `deployment "${id}" was not found`);

@@ -7,6 +7,7 @@ import { readOwner, pauseReconcile } from '../temporal/owner-client';
 import { currentRelease, entryFromOwner, environmentHistory, rollbackTarget } from './environment-history';
 import { HttpError } from './http-error';
 import { specFor } from './spec-for';
+import { requireReach } from './token-reach';
 import { parseBody } from './validate';
 
 export const rollbackRequestSchema = z.strictObject({ release: z.string().min(1).max(128).optional() });
@@ -16,7 +17,8 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
   const router = Router();
 
   /** 404 unless the project and environment are configured. */
-  function target(project: string, environment: string) {
+  function target(caller: Caller, project: string, environment: string) {
+    requireReach(caller, project, [environment]);
     const projectConfig = config.projects[project];
     if (!projectConfig) throw new HttpError('not_found', `project "${project}" is not configured`);
     const environmentConfig = projectConfig.environments[environment];
@@ -26,7 +28,7 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
 
   router.get('/v1/projects/:project/environments/:environment', async (req, res) => {
     const { project, environment } = req.params as { project: string; environment: string };
-    const { environmentConfig } = target(project, environment);
+    const { environmentConfig } = target(res.locals.caller as Caller, project, environment);
     const owner = await readOwner(deployments.client, project, environment);
     const history = owner ? owner.history.map(entryFromOwner) : await environmentHistory(deployments.client, project, environment);
     res.json({
@@ -43,7 +45,7 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
 
   router.post('/v1/projects/:project/environments/:environment/reconcile', requireScope('deploy'), async (req, res) => {
     const { project, environment } = req.params as { project: string; environment: string };
-    target(project, environment);
+    target(res.locals.caller as Caller, project, environment);
     const { paused } = parseBody(reconcileRequestSchema, req.body);
     const caller = res.locals.caller as Caller;
     if (!(await pauseReconcile(deployments.client, project, environment, paused, caller.name))) {
@@ -54,7 +56,7 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
 
   router.post('/v1/projects/:project/environments/:environment/rollback', requireScope('rollback'), async (req, res) => {
     const { project, environment } = req.params as { project: string; environment: string };
-    const { projectConfig } = target(project, environment);
+    const { projectConfig } = target(res.locals.caller as Caller, project, environment);
     const body = parseBody(rollbackRequestSchema, req.body);
     const owner = await readOwner(deployments.client, project, environment);
     const history = owner ? owner.history.map(entryFromOwner) : await environmentHistory(deployments.client, project, environment);

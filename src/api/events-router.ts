@@ -1,5 +1,7 @@
 import { Router } from 'express';
+import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
+import { deploymentReach } from './deployment-reach';
 import type { DeploymentService } from './deployment-service';
 import { streamEvents } from './event-stream';
 import { HttpError } from './http-error';
@@ -14,9 +16,9 @@ function resumeAfter(header: string | undefined, query: unknown): number {
 }
 
 /** `GET /v1/deployments/:id/events`: the deploy's steps and output as Server-Sent Events. */
-export function eventsRouter(deployments: DeploymentService, options: { pollMs?: number; heartbeatMs?: number } = {}): Router {
+export function eventsRouter(config: BerthConfig, deployments: DeploymentService, options: { pollMs?: number; heartbeatMs?: number } = {}): Router {
   const router = Router();
-  router.get('/v1/deployments/:id/events', async (req, res) => {
+  router.get('/v1/deployments/:id/events', deploymentReach(config, deployments), async (req, res) => {
     const id = String(req.params.id);
     const after = resumeAfter(req.get('last-event-id'), req.query.lastEventId);
     const first = deploymentIdPattern.test(id) ? await deployments.get(id) : undefined;

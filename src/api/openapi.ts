@@ -24,7 +24,7 @@ function jsonSchema(schema: ZodType): JsonObject {
 const errorRef = { $ref: '#/components/schemas/Error' };
 const errorContent = { 'application/json': { schema: errorRef } };
 
-const contentTypes = { json: 'application/json', 'event-stream': 'text/event-stream', text: 'text/plain; version=0.0.4' } as const;
+const contentTypes = { json: 'application/json', 'event-stream': 'text/event-stream', text: 'text/plain; version=0.0.4', html: 'text/html' } as const;
 
 function operation(route: RouteSpec): JsonObject {
   const parameters: JsonObject[] = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));

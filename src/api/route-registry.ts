@@ -1,5 +1,6 @@
 import type { ZodObject, ZodType } from 'zod';
 import type { Scope } from '../config/schema';
+import { codecRequestSchema } from './codec-router';
 import { reconcileRequestSchema, rollbackRequestSchema } from './environments-router';
 import { deploymentListQuerySchema } from './list-schemas';
 import { decisionRequestSchema, deployRequestSchema } from './schemas';
@@ -15,7 +16,7 @@ export interface RouteSpec {
   body?: { name: string; schema: ZodType };
   query?: ZodObject;
   /** What the success answer is: JSON (default), an event stream, or plain text. */
-  produces?: 'json' | 'event-stream' | 'text';
+  produces?: 'json' | 'event-stream' | 'text' | 'html';
   responses: Record<number, string>;
 }
 
@@ -98,6 +99,24 @@ export const routes: RouteSpec[] = [
     body: { name: 'RollbackRequest', schema: rollbackRequestSchema },
     responses: { 202: '`{"id","status":"queued","release"}`', 404: 'unknown project, environment or release', 409: 'a deploy is running, or nothing to roll back to' },
   },
+  { method: 'get', path: '/codec/login', scope: 'none', summary: 'A page where a person gives this browser a read token for the codec endpoint', produces: 'html', responses: { 200: 'HTML' } },
+  {
+    method: 'post',
+    path: '/codec/login',
+    scope: 'read',
+    summary: "Sets the `berth_codec` cookie (HttpOnly, SameSite=Strict, path /codec) that the Web UI's codec calls carry",
+    responses: { 200: '`{"signedIn","expiresInSeconds"}`', 403: 'a token limited to some projects' },
+  },
+  ...(['encode', 'decode'] as const).map(
+    (direction): RouteSpec => ({
+      method: 'post',
+      path: `/codec/${direction}`,
+      scope: 'read',
+      summary: `Temporal's remote codec protocol: ${direction} payloads with Berth's payload keys (for the Web UI and the CLI); X-Namespace must be Berth's`,
+      body: { name: 'CodecPayloads', schema: codecRequestSchema },
+      responses: { 200: '`{"payloads": [...]}`', 403: 'a token limited to some projects, or an origin not in api.codec.corsOrigins', 404: 'payload encryption is not configured' },
+    }),
+  ),
 ];
 
 const patterns = routes.map((route) => ({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Client, RawWorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, optionalTsToDate, type Payload } from '@temporalio/common';
 import type { DeployKind, DeployStatus } from '../model/types';
@@ -30,6 +31,20 @@ function decode(payload: Payload | undefined): unknown {
   const value = defaultPayloadConverter.fromPayload(payload);
   // Older servers return keyword attributes as one-element lists.
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Memos pass through the payload codec like everything else; search attributes never do. */
+async function withDecodedMemo(client: Client, raw: RawWorkflowExecutionInfo): Promise<RawWorkflowExecutionInfo> {
+  const codecs = client.options.loadedDataConverter.payloadCodecs;
+  const fields = raw.memo?.fields;
+  if (codecs.length === 0 || !fields) return raw;
+  const decoded: Record<string, Payload> = {};
+  for (const [key, payload] of Object.entries(fields)) {
+    let current = [payload as Payload];
+    for (const codec of [...codecs].reverse()) current = await codec.decode(current);
+    decoded[key] = current[0];
+  }
+  return { ...raw, memo: { fields: decoded } } as RawWorkflowExecutionInfo;
 }
 
 export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
@@ -67,20 +82,44 @@ export function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, '')}"`;
 }
 
+const invalidToken = 'pageToken: should be the nextPageToken of an earlier page with the same filters';
+
+function checksum(query: string, raw: Uint8Array): Buffer {
+  return createHash('sha256').update(query).update('\0').update(raw).digest().subarray(0, 8);
+}
+
+/** Temporal's token behind a checksum of the query it belongs to, base64url. */
+export function encodePageToken(query: string, raw: Uint8Array): string {
+  return Buffer.concat([checksum(query, raw), raw]).toString('base64url');
+}
+
+/**
+ * Temporal's token, or a 400. The server answers a garbled token with gRPC
+ * UNKNOWN, which the client retries for half a minute; garbage stops here.
+ */
+export function decodePageToken(query: string, token: string): Buffer {
+  const bytes = Buffer.from(token, 'base64url');
+  const raw = bytes.subarray(8);
+  if (bytes.length <= 8 || !checksum(query, raw).equals(bytes.subarray(0, 8))) throw new HttpError('invalid_request', invalidToken);
+  return raw;
+}
+
+// A token that passes the checksum but that the server still refuses must not hold the request for the client's retries.
+const listDeadlineMs = 5_000;
+
 /** One page of a visibility query; tokens travel base64url-encoded through the API. */
 export async function listPage(client: Client, query: string, pageSize: number, pageToken?: string): Promise<{ deploys: DeploySummary[]; nextPageToken: string | null }> {
+  const nextPageToken = pageToken ? decodePageToken(query, pageToken) : undefined;
   try {
-    const response = await client.workflowService.listWorkflowExecutions({
-      namespace: client.options.namespace,
-      query,
-      pageSize,
-      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
-    });
-    const next = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
-    return { deploys: response.executions.map(summaryOf), nextPageToken: next };
+    const response = await client.connection.withDeadline(Date.now() + listDeadlineMs, () =>
+      client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize, nextPageToken }),
+    );
+    const next = response.nextPageToken?.length ? encodePageToken(query, response.nextPageToken) : null;
+    const executions = await Promise.all(response.executions.map((raw) => withDecodedMemo(client, raw)));
+    return { deploys: executions.map(summaryOf), nextPageToken: next };
   } catch (error) {
-    // gRPC INVALID_ARGUMENT: with a valid query that can only be the token.
-    if (pageToken && (error as { code?: number }).code === 3) throw new HttpError('invalid_request', 'pageToken: should be the nextPageToken of an earlier page with the same filters');
+    // With a valid query, INVALID_ARGUMENT, UNKNOWN or a deadline on a paged call can only be the token.
+    if (pageToken && [2, 3, 4].includes((error as { code?: number }).code ?? -1)) throw new HttpError('invalid_request', invalidToken);
     throw error;
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { environmentSchema } from './environment-schema';
 import { duration, hostPort, name, portRange, secretRef } from './fields';
 import { migrationsSchema } from './migrations-schema';
+import { proxySchema } from './proxy-schema';
 import { notifyEntrySchema } from './notify-schema';
 
 export const scopeSchema = z.enum(['deploy', 'approve', 'rollback', 'read']);
@@ -10,7 +11,22 @@ const tokenSchema = z.strictObject({
   name: z.string().min(1),
   secret: secretRef,
   scopes: z.array(scopeSchema).min(1),
+  /** Limits the token to these projects and/or environments; absent means all. */
+  projects: z.array(name).min(1).optional(),
+  environments: z.array(name).min(1).optional(),
 });
+
+/** Payload encryption: keys by id, each a secret reference; `current` seals, every listed key opens. */
+const encryptionSchema = z
+  .strictObject({
+    keys: z.record(name, secretRef).refine((keys) => Object.keys(keys).length > 0, 'should name at least one key'),
+    current: name,
+  })
+  .superRefine((encryption, ctx) => {
+    if (!encryption.keys[encryption.current]) {
+      ctx.addIssue({ code: 'custom', path: ['current'], message: `should name one of the keys: ${Object.keys(encryption.keys).join(', ')}` });
+    }
+  });
 
 const healthSchema = z.strictObject({
   path: z.string().startsWith('/').default('/health'),
@@ -39,31 +55,29 @@ const hostSchema = z.strictObject({
   docker: z.string().regex(/^(unix:\/\/\/.+|tcp:\/\/.+|http:\/\/.+)$/, 'should be unix:///path or tcp://host:port').default('unix:///var/run/docker.sock'),
   network: z.string().min(1).default('host'),
   ports: portRange.default({ from: 21000, to: 21999 }),
+  /** This host's proxy, when it differs from the top-level one. */
+  proxy: proxySchema.optional(),
 });
 
 export const configSchema = z
   .strictObject({
     temporal: z
       .strictObject({
-        address: z.string().min(1),
+        /** Absent: `npm start` runs the embedded dev server. */
+        address: z.string().min(1).optional(),
         namespace: z.string().min(1).default('default'),
         taskQueue: z.string().min(1).default('berth'),
+        encryption: encryptionSchema.optional(),
       })
       .optional(),
     api: z
       .strictObject({
         listen: hostPort.default({ host: '127.0.0.1', port: 8080 }),
         tokens: z.array(tokenSchema).min(1, 'should define at least one token'),
+        /** The remote codec endpoint (`/codec/encode`, `/codec/decode`) answers these browser origins (the Web UI's). */
+        codec: z.strictObject({ corsOrigins: z.array(z.url()).default([]) }).prefault({}),
       }),
-    proxy: z
-      .strictObject({
-        driver: z.literal('caddy').default('caddy'),
-        adminUrl: z.url().default('http://127.0.0.1:2019'),
-        listen: hostPort.default({ host: '127.0.0.1', port: 8088 }),
-        tls: z.enum(['off', 'auto']).default('off'),
-        server: name.default('berth'),
-      })
-      .prefault({}),
+    proxy: proxySchema.prefault({}),
     hosts: z.record(name, hostSchema).refine((hosts) => Object.keys(hosts).length > 0, 'should name at least one host'),
     registries: z.record(z.string(), z.strictObject({ username: z.string(), password: secretRef })).default({}),
     /** The per-environment owner workflow: continue-as-new after this many deploys; history kept. */
@@ -102,4 +116,10 @@ export type BerthConfig = z.output<typeof configSchema>;
 export type ProjectConfig = BerthConfig['projects'][string];
 export type EnvironmentConfig = ProjectConfig['environments'][string];
 export type HostConfig = BerthConfig['hosts'][string];
+export type { ProxyConfig } from './proxy-schema';
+
+/** The proxy in front of a host's environments: its own, or the top-level default. */
+export function proxyFor(config: BerthConfig, host: string): BerthConfig['proxy'] {
+  return config.hosts[host]?.proxy ?? config.proxy;
+}
 export type Scope = z.output<typeof scopeSchema>;

@@ -17,6 +17,8 @@ export interface TemporalDevServerOptions {
   dbFile?: string;
   namespace: string;
   searchAttributes?: Record<string, SearchAttributeType>;
+  /** Berth's remote codec (`http://127.0.0.1:8080/codec`), so the Web UI shows decrypted payloads. */
+  uiCodecEndpoint?: string;
   logFile: string;
   binaryPath?: string;
   readyTimeoutMs?: number;
@@ -36,6 +38,7 @@ export function temporalDevServerArgs(options: TemporalDevServerOptions): string
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   for (const [name, type] of Object.entries(options.searchAttributes ?? {})) args.push('--search-attribute', `${name}=${type}`);
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   args.push('--log-level', 'warn');
   return args;
 }

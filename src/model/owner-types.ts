@@ -33,6 +33,16 @@ export interface ReleaseSummary {
   finishedAt?: string;
 }
 
+/**
+ * What a host's worker saw happen to an environment's containers (Docker's
+ * die, oom, destroy), or `resync` after its event stream was lost and events
+ * may have been missed.
+ */
+export interface ContainerEventNotice {
+  events: Array<{ action: string; release: string; containerId: string }>;
+  resync?: boolean;
+}
+
 export interface ReconcileReport {
   at: string;
   healed: string[];
@@ -53,6 +63,8 @@ export interface OwnerState {
   pausedReason?: string;
   healTimes: number[];
   lastReconcile?: ReconcileReport;
+  /** A container event touched this desired release: reconcile as soon as no deploy runs. */
+  healPending?: string;
   deploysThisRun: number;
 }
 

@@ -11,7 +11,7 @@ export interface AdminResponse {
  * config change touches `apps`, which breaks a kept-alive connection under the
  * next request; a connection per request avoids that.
  */
-export function adminRequest(url: URL, method: string, body: string | undefined, timeoutMs: number): Promise<AdminResponse> {
+export function adminRequest(url: URL, method: string, body: string | undefined, timeoutMs: number, extraHeaders: Record<string, string> = {}): Promise<AdminResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -21,7 +21,7 @@ export function adminRequest(url: URL, method: string, body: string | undefined,
         method,
         agent: false,
         timeout: timeoutMs,
-        headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: body === undefined ? extraHeaders : { ...extraHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { EnqueueAnswer, EnqueueRequest, OwnerState } from '../model/owner-types';
-import { enqueueUpdate, ownerQuery, ownerWorkflowId, pauseReconcileSignal, workflowTypes } from '../workflows/definitions';
+import type { ContainerEventNotice, EnqueueAnswer, EnqueueRequest, OwnerState } from '../model/owner-types';
+import { containerEventSignal, enqueueUpdate, ownerQuery, ownerWorkflowId, pauseReconcileSignal, workflowTypes } from '../workflows/definitions';
 
 /**
  * Hands a deploy to its environment's owner, starting the owner if it is not
@@ -33,6 +33,17 @@ export async function readOwner(client: Client, project: string, environment: st
 export async function pauseReconcile(client: Client, project: string, environment: string, paused: boolean, by: string): Promise<boolean> {
   try {
     await client.workflow.getHandle(ownerWorkflowId(project, environment)).signal(pauseReconcileSignal, { paused, by });
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+/** Tells an environment's owner what Docker reported; false when the environment has no owner (never deployed). */
+export async function tellOwner(client: Client, project: string, environment: string, notice: ContainerEventNotice): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(ownerWorkflowId(project, environment)).signal(containerEventSignal, notice);
     return true;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;

@@ -1,7 +1,8 @@
 import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createHostActivities, createNotifyActivities, createPipelineActivities } from '../activities';
-import type { Faults } from '../activities/faults';
+import { FileFaults, type Faults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { hostTaskQueue } from '../model/task-queues';
@@ -18,14 +19,18 @@ export interface WorkerSetup {
   hosts?: string[];
   /** A prebuilt workflow bundle (tests reuse one); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The payload codec when `temporal.encryption` is configured; the same for every worker and client. */
+  dataConverter?: DataConverter;
   /** Fault injection for integration tests; never set in production. */
   faults?: Faults;
+  /** Fault injection for a worker process under test (BERTH_FAULTS_FILE); see FileFaults. */
+  faultsFile?: string;
 }
 
 /** One worker for workflows and notifications, and one per Docker host for its activities. */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const env = setup.env ?? process.env;
-  const common = { connection: setup.connection, namespace: setup.namespace };
+  const common = { connection: setup.connection, namespace: setup.namespace, ...(setup.dataConverter && { dataConverter: setup.dataConverter }) };
   const workflowSource = setup.workflowBundle
     ? { workflowBundle: setup.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
@@ -36,18 +41,22 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       taskQueue: setup.taskQueue,
       activities: {
         ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
-        ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace }), taskQueue: setup.taskQueue }),
+        ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace, dataConverter: setup.dataConverter }), taskQueue: setup.taskQueue }),
       },
     }),
   ];
   for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {
+    const deps = buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults);
+    // A proxy that cannot be driven as configured (a missing confDir, ...) stops Berth at start, not at the first switch.
+    await deps.proxy.check();
+    setup.log.info({ host, proxy: deps.proxy.kind, listen: deps.proxy.listen, owns: deps.proxy.ownership }, 'proxy driver ready');
     workers.push(
       await Worker.create({
         ...common,
         taskQueue: hostTaskQueue(host),
         // Cancellation reaches an activity with its next heartbeat; keep that within seconds.
         maxHeartbeatThrottleInterval: '2s',
-        activities: createHostActivities(buildHostDeps(setup.config, host, setup.log, env, setup.faults)),
+        activities: createHostActivities(deps),
       }),
     );
   }

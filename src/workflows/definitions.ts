@@ -5,7 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalRecord, DecideRequest } from '../model/approval-types';
-import type { EnqueueAnswer, EnqueueRequest, OwnerState } from '../model/owner-types';
+import type { ContainerEventNotice, EnqueueAnswer, EnqueueRequest, OwnerState } from '../model/owner-types';
 import type { PipelineRecord } from '../model/pipeline-types';
 import type { DeployRecord } from '../model/types';
 
@@ -29,6 +29,8 @@ export const enqueueUpdate = defineUpdate<EnqueueAnswer, [EnqueueRequest]>('enqu
 export const pauseReconcileSignal = defineSignal<[{ paused: boolean; by: string }]>('pauseReconcile');
 export const ownerQuery = defineQuery<OwnerState>('owner');
 export const stageFinishedSignal = defineSignal<[DeployRecord]>('stageFinished');
+/** Sent by a host's worker when Docker reports one of the environment's containers died or vanished. */
+export const containerEventSignal = defineSignal<[ContainerEventNotice]>('containerEvent');
 
 export function ownerWorkflowId(project: string, environment: string): string {
   return `env.${project}.${environment}`;

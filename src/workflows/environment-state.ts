@@ -1,4 +1,4 @@
-import type { OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
+import type { ContainerEventNotice, OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
 import type { DeployRecord, DeploySpec } from '../model/types';
 
 export type { OwnerSettings, OwnerState, QueuedRequest, ReleaseSummary } from '../model/owner-types';
@@ -55,6 +55,25 @@ export function remember(state: OwnerState, record: DeployRecord, spec: DeploySp
   const summary = summaryOf(record);
   state.history = [summary, ...state.history].slice(0, state.settings.historySize);
   if (record.status === 'succeeded') state.desired = { summary, spec, upstream: record.upstream };
+  // What the deploy stopped on its way (the release it replaced) needs no heal.
+  if (state.healPending !== state.desired?.summary.release) state.healPending = undefined;
+}
+
+/**
+ * Only events about the release that should serve ask for a heal. Berth's own
+ * stops and removals touch other releases (retired, candidates, strays), and
+ * a deploy that ends replaces the desired release, so whatever it stopped is
+ * forgotten then; the reconcile pass checks the real state either way.
+ */
+export function noteContainerEvent(state: OwnerState, notice: ContainerEventNotice): void {
+  const desired = state.desired?.summary.release;
+  if (desired === undefined) return;
+  if (notice.resync || notice.events.some((event) => event.release === desired)) state.healPending = desired;
+}
+
+/** True when an event asked for a heal of what still is the desired release, and nothing else holds the environment. */
+export function healDue(state: OwnerState): boolean {
+  return state.healPending !== undefined && state.healPending === state.desired?.summary.release && !state.paused && state.running === undefined;
 }
 
 /** True once the heals within the window reached the cap: time to stop and alert. */

@@ -13,11 +13,23 @@ import {
 } from '@temporalio/workflow';
 import { deployStartOptions } from './deploy-options';
 import { deployWorkflow } from './deploy-workflow';
-import { enqueue, findDuplicate, initialState, remember, takeNewest, takeOldest, type OwnerSettings, type OwnerState, type QueuedRequest } from './environment-state';
+import {
+  enqueue,
+  findDuplicate,
+  healDue,
+  initialState,
+  noteContainerEvent,
+  remember,
+  takeNewest,
+  takeOldest,
+  type OwnerSettings,
+  type OwnerState,
+  type QueuedRequest,
+} from './environment-state';
 import { reconcileOnce } from './reconcile';
 import { rollbackWorkflow } from './rollback-workflow';
 import type { DeployRecord, RollbackSpec } from '../model/types';
-import { enqueueUpdate, ownerQuery, pauseReconcileSignal, stageFinishedSignal } from './definitions';
+import { containerEventSignal, enqueueUpdate, ownerQuery, pauseReconcileSignal, stageFinishedSignal } from './definitions';
 
 
 /**
@@ -35,6 +47,7 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
     owner.pausedReason = paused ? `paused by ${by}` : undefined;
     if (!paused) owner.healTimes = [];
   });
+  setHandler(containerEventSignal, (notice) => noteContainerEvent(owner, notice));
   setHandler(enqueueUpdate, (request) => {
     owner.settings = request.settings;
     const duplicate = findDuplicate(owner, request.idempotencyKey, Date.now());
@@ -45,16 +58,19 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
   });
 
   // Requests that queued behind a running deploy coalesce when it ends; one that found the environment idle runs at once.
+  // A container event heals at once; the interval's pass is the backstop for events that were missed.
   let deployJustEnded = false;
   for (;;) {
-    const due = await condition(() => owner.queue.length > 0, owner.settings.reconcileIntervalMs).then((queued) => !queued);
+    const due = await condition(() => owner.queue.length > 0 || healDue(owner), owner.settings.reconcileIntervalMs).then((woken) => !woken);
     const next = deployJustEnded ? takeNewest(owner) : takeOldest(owner);
     deployJustEnded = false;
     await tellSuperseded(owner, replyTo);
     if (next) {
       await runDeploy(owner, next, replyTo);
       deployJustEnded = owner.queue.length > 0;
-    } else if (due && !owner.paused && owner.desired) {
+    } else if ((due || healDue(owner)) && !owner.paused && owner.desired) {
+      // Taken before the pass: an event during the pass (its own restart included) asks for one more check.
+      owner.healPending = undefined;
       await reconcileOnce(owner);
     }
     if (owner.queue.length === 0 && (owner.deploysThisRun >= owner.settings.continueAsNewAfter || workflowInfo().continueAsNewSuggested)) {

@@ -34,8 +34,8 @@ describe('approval for production', () => {
   async function productionUntouched(serving: string | undefined): Promise<void> {
     const releases = await berth.releases('production');
     expect(releases.filter((r) => r.running).map((r) => r.release)).toEqual(serving ? [serving] : []);
-    expect(await berth.caddy().currentUpstream(berth.project, 'production')).toBe(
-      serving ? `127.0.0.1:${releases.find((r) => r.release === serving)!.port}` : undefined,
+    expect(await berth.proxy().currentUpstreams(berth.route('production'))).toEqual(
+      serving ? [`127.0.0.1:${releases.find((r) => r.release === serving)!.port}`] : undefined,
     );
   }
 

@@ -139,13 +139,14 @@ describe('watching deploys: events, list, metrics, signed webhooks', () => {
     expect((await scrape(null)).status).toBe(401);
   });
 
-  it('signs every webhook with HMAC-SHA256 of the raw body', () => {
+  it('signs every webhook with HMAC-SHA256 of its timestamp and raw body', () => {
     const ours = hook.received.filter((h) => h.json.deploymentId === succeeded || h.json.deploymentId === failed);
     expect(ours.map((h) => `${h.json.deploymentId === failed ? 'failed' : 'succeeded'}:${h.json.event}`)).toEqual(
       expect.arrayContaining(['succeeded:started', 'succeeded:succeeded', 'failed:started', 'failed:failed']),
     );
     for (const received of ours) {
-      expect(received.headers['x-berth-signature']).toBe(`sha256=${createHmac('sha256', hookSecret).update(received.body).digest('hex')}`);
+      const [, timestamp] = /^t=(\d+),/.exec(String(received.headers['x-berth-signature']))!;
+      expect(received.headers['x-berth-signature']).toBe(`t=${timestamp},v1=${createHmac('sha256', hookSecret).update(`${timestamp}.${received.body}`).digest('hex')}`);
     }
   });
 });

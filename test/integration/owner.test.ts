@@ -1,4 +1,5 @@
 import { Harness } from '../support/berth-harness';
+import { drain } from '../../src/embedded/image-import';
 
 const reconcile = { interval: '1s', maxHeals: 3, healWindow: '1m' };
 
@@ -6,7 +7,8 @@ const reconcile = { interval: '1s', maxHeals: 3, healWindow: '1m' };
 describe('the environment owner', () => {
   const berth = new Harness({
     name: 'owner',
-    environments: { staging: { reconcile }, queue: { reconcile: { interval: '1h' } }, flaky: { reconcile } },
+    // `events` reconciles every 10 min: only Docker's event stream can explain a heal within seconds there.
+    environments: { staging: { reconcile }, queue: { reconcile: { interval: '1h' } }, flaky: { reconcile }, events: { reconcile: { interval: '10m', maxHeals: 5, healWindow: '1m' } } },
     config: { owner: { continueAsNewAfter: 3, historySize: 20 } },
   });
 
@@ -70,8 +72,8 @@ describe('the environment owner', () => {
     await waitFor(async () => (await berth.proxyGet('staging').catch(() => undefined))?.body === 'v1' && (await berth.releases('staging')).some((r) => r.running));
     console.log(`killed live container healed after ${Date.now() - killedAt} ms (reconcile interval 1 s)`);
 
-    await berth.caddy().removeRoute(berth.project, 'staging');
-    await waitFor(async () => (await berth.caddy().currentUpstream(berth.project, 'staging')) !== undefined);
+    await berth.proxy().remove(berth.route('staging'));
+    await waitFor(async () => (await berth.proxy().currentUpstreams(berth.route('staging'))) !== undefined);
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v1' });
 
     const stray = await berth.docker.createContainer({
@@ -93,6 +95,51 @@ describe('the environment owner', () => {
     await waitFor(() => /started|restarted|recreated/.test(healed()) && /re-applied the route/.test(healed()) && /removed stray/.test(healed()));
     const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/staging`);
     expect(env.body).toMatchObject({ current: { release: record.id }, reconcile: { paused: false } });
+  });
+
+  it('heals a killed live container from Docker\'s event stream, long before the next reconcile pass', async () => {
+    const record = await berth.deployAndWait('v1', 'events');
+    expect(record.status).toBe('succeeded');
+    const [live] = (await berth.releases('events')).filter((r) => r.running);
+    // Docker's own restart policy would bring a killed container back too; without it, only Berth can.
+    await berth.docker.getContainer(live.id).update({ RestartPolicy: { Name: 'no' } });
+
+    const killedAt = Date.now();
+    await berth.docker.getContainer(live.id).kill();
+    await waitFor(async () => (await berth.proxyGet('events').catch(() => undefined))?.body === 'v1');
+    console.log(`killed live container served again after ${Date.now() - killedAt} ms (reconcile interval 10 min: the event stream healed it)`);
+
+    expect((await berth.releases('events')).filter((r) => r.running).map((r) => r.id)).toEqual([live.id]);
+    await waitFor(() => berth.receiver.received.some((hook) => hook.json.event === 'drift_healed' && hook.json.environment === 'events' && String(hook.json.reason).startsWith(`started ${live.name}`)));
+    const history = await berth.client.workflow.getHandle(ownerId('events')).fetchHistory();
+    const signals = history.events!.filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'containerEvent');
+    expect(signals.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('recreates the serving release from its recorded digest when its container runs another image', async () => {
+    const [live] = (await berth.releases('events')).filter((r) => r.running);
+    const recorded = await berth.docker.getContainer(live.id).inspect();
+    await drain(berth.docker, await berth.docker.pull(berth.image('v2')), 'pull v2');
+    // An impostor under the release's name and labels, as a hand-made `docker run` would leave it; paused, so the swap itself is not healed half-way.
+    expect((await berth.request('POST', `/v1/projects/${berth.project}/environments/events/reconcile`, { paused: true })).status).toBeLessThan(300);
+    await berth.docker.getContainer(live.id).remove({ force: true });
+    const impostor = await berth.docker.createContainer({
+      name: live.name,
+      Image: berth.image('v2'),
+      // Only what Berth passed: the image's own VERSION must be v2's.
+      Env: recorded.Config.Env.filter((entry) => entry.startsWith('PORT=')),
+      Labels: recorded.Config.Labels,
+      HostConfig: { NetworkMode: 'host' },
+    });
+    await impostor.start();
+    await waitFor(async () => (await berth.proxyGet('events').catch(() => undefined))?.body === 'v2');
+
+    expect((await berth.request('POST', `/v1/projects/${berth.project}/environments/events/reconcile`, { paused: false })).status).toBeLessThan(300);
+    await waitFor(async () => (await berth.proxyGet('events').catch(() => undefined))?.body === 'v1');
+    const [healed] = (await berth.releases('events')).filter((r) => r.running);
+    expect(healed).toMatchObject({ name: live.name, release: live.release, digest: live.digest });
+    expect((await berth.docker.getContainer(healed.id).inspect()).Image).toBe(recorded.Image);
+    await waitFor(() => berth.receiver.received.some((hook) => hook.json.event === 'drift_healed' && hook.json.environment === 'events' && /recreated .* it ran image/.test(String(hook.json.reason))));
   });
 
   it('stops healing a release that keeps breaking, and raises an alert', async () => {

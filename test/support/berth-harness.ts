@@ -5,11 +5,16 @@ import Dockerode from 'dockerode';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { Faults } from '../../src/activities/faults';
+import { dataConverterFor, payloadCodecFor } from '../../src/codec/data-converter';
 import { parseConfig } from '../../src/config/load-config';
 import type { BerthConfig } from '../../src/config/schema';
 import { ContainerClient } from '../../src/docker/container-client';
-import { CaddyClient } from '../../src/proxy/caddy-client';
+import { proxyFor } from '../../src/config/schema';
+import { createProxyDriver } from '../../src/worker/create-proxy-driver';
+import type { ProxyDriver, RouteTarget } from '../../src/proxy/driver';
 import { createWorkers } from '../../src/worker/create-workers';
+import { tellOwner } from '../../src/temporal/owner-client';
+import { startEventWatchers, type EventWatchers } from '../../src/worker/event-watchers';
 import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { getThroughProxy, type ProxyAnswer } from './proxy-client';
 import { WebhookReceiver } from './webhook-receiver';
@@ -29,8 +34,20 @@ export interface HarnessOptions {
   environments?: Record<string, Record<string, unknown>>;
   /** Extra top-level config sections (registries, ...). */
   config?: Record<string, unknown>;
+  /** Extra settings of the temporal section (encryption, ...). */
+  temporal?: Record<string, unknown>;
+  /** Extra API tokens (their secrets env: references the test sets). */
+  tokens?: Array<Record<string, unknown>>;
+  /** Extra settings of the api section (codec, ...). */
+  api?: Record<string, unknown>;
+  /** Another Temporal server than the shared world's (a test's own dev server). */
+  temporalAddress?: string;
+  /** The API's port, when something must know it before the start (a Web UI's codec endpoint). */
+  apiPort?: number;
   /** False: no workers in this process (a test runs them as separate processes). */
   workers?: boolean;
+  /** The proxy section; the test world's Caddy by default. */
+  proxy?: Record<string, unknown>;
 }
 
 /** Berth's worker and API in this process, wired to the shared test world. */
@@ -46,11 +63,13 @@ export class Harness {
   client!: Client;
   apiUrl!: string;
   private workers: Worker[] = [];
+  private watchers?: EventWatchers;
   private log!: pino.Logger;
   private workerConnection!: NativeConnection;
   private running?: Promise<unknown>;
   private server?: Server;
   private connections: Array<{ close(): Promise<void> }> = [];
+  private driver?: ProxyDriver;
 
   constructor(readonly options: HarnessOptions) {}
 
@@ -77,16 +96,18 @@ export class Harness {
     const hook = await this.receiver.start();
     const environments = this.options.environments ?? { staging: {} };
     this.rawConfig = {
-      temporal: { address: this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}` },
+      temporal: { address: this.options.temporalAddress ?? this.world.temporalAddress, namespace: 'default', taskQueue: `berth-${this.project}`, ...this.options.temporal },
       api: {
         listen: '127.0.0.1:1',
         tokens: [
           { name: 'ci', secret: 'env:BERTH_TEST_TOKEN_CI', scopes: ['deploy'] },
           { name: 'ops', secret: 'env:BERTH_TEST_TOKEN_OPS', scopes: ['deploy', 'approve', 'rollback'] },
           { name: 'reader', secret: 'env:BERTH_TEST_TOKEN_READER', scopes: ['read'] },
+          ...(this.options.tokens ?? []),
         ],
+        ...this.options.api,
       },
-      proxy: { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
+      proxy: this.options.proxy ?? { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
       hosts: { [this.project]: { docker: 'unix:///var/run/docker.sock', network: 'host', ports: '21000-21999' } },
       notify: [{ type: 'webhook', url: hook }],
       ...this.options.config,
@@ -106,21 +127,28 @@ export class Harness {
     this.config = parseConfig(this.rawConfig);
     const temporal = this.config.temporal!;
     const log = pino({ level: 'info' }, pino.destination({ dest: `${__dirname}/../../.berth/test/berth-${this.project}.log`, mkdir: true, sync: true }));
-    const workerConnection = await NativeConnection.connect({ address: temporal.address });
-    const clientConnection = await Connection.connect({ address: temporal.address });
+    const workerConnection = await NativeConnection.connect({ address: temporal.address! });
+    const clientConnection = await Connection.connect({ address: temporal.address! });
     this.connections.push(workerConnection, clientConnection);
     this.log = log;
     this.workerConnection = workerConnection;
     if (this.options.workers !== false) await this.startWorkers();
-    this.client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+    this.client = new Client({ connection: clientConnection, namespace: temporal.namespace, dataConverter: dataConverterFor(this.config) });
     const app = createApp({
       config: this.config,
       client: this.client,
       taskQueue: temporal.taskQueue,
-      tokens: this.config.api.tokens.map((token) => ({ name: token.name, value: process.env[token.secret.slice(4)]!, scopes: token.scopes })),
+      tokens: this.config.api.tokens.map((token) => ({
+        name: token.name,
+        value: process.env[token.secret.slice(4)]!,
+        scopes: token.scopes,
+        projects: token.projects,
+        environments: token.environments,
+      })),
       log,
+      codec: payloadCodecFor(this.config),
     });
-    this.server = app.listen(0, '127.0.0.1');
+    this.server = app.listen(this.options.apiPort ?? 0, '127.0.0.1');
     await new Promise<void>((resolve) => this.server!.once('listening', resolve));
     this.apiUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     await this.cleanup();
@@ -129,20 +157,25 @@ export class Harness {
 
   private async startWorkers(): Promise<void> {
     const temporal = this.config.temporal!;
+    const dataConverter = dataConverterFor(this.config);
     this.workers = await createWorkers({
       config: this.config,
       connection: this.workerConnection,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       log: this.log,
-      workflowBundle: { codePath: await workflowBundlePath() },
+      workflowBundle: { codePath: await workflowBundlePath({ failureConverterPath: dataConverter?.failureConverterPath }) },
       faults: this.faults,
+      dataConverter,
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
+    const client = new Client({ connection: this.workerConnection, namespace: temporal.namespace, dataConverter: dataConverterFor(this.config) });
+    this.watchers = startEventWatchers({ config: this.config, tellOwner: (project, environment, notice) => tellOwner(client, project, environment, notice), log: this.log });
   }
 
   /** Shuts every worker down and starts new ones, as a restarted Berth process would. */
   async restartWorkers(): Promise<void> {
+    await this.watchers?.stop();
     for (const worker of this.workers) worker.shutdown();
     await this.running;
     await this.startWorkers();
@@ -159,6 +192,14 @@ export class Harness {
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Only the status of a request: an event stream's body is not JSON, and may not end. */
+  async status(method: string, path: string, body: unknown, token: string): Promise<number> {
+    const headers = { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) };
+    const response = await fetch(`${this.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    await response.body?.cancel();
+    return response.status;
   }
 
   /** Requests a deploy through the API and returns its id. */
@@ -192,16 +233,21 @@ export class Harness {
   }
 
   proxyGet(environment: string, path = '/version'): Promise<ProxyAnswer> {
-    return getThroughProxy(this.world.caddyListenAddress, this.hostname(environment), path);
+    return getThroughProxy(this.proxy().listen, this.hostname(environment), path);
   }
 
   releases(environment = 'staging'): Promise<ReleaseContainer[]> {
     return new ContainerClient(this.docker, pino({ level: 'silent' })).listReleases(this.project, environment);
   }
 
-  caddy(): CaddyClient {
-    const { proxy } = this.config;
-    return new CaddyClient({ adminUrl: proxy.adminUrl, server: proxy.server, listen: this.world.caddyListenAddress, tls: 'off' }, pino({ level: 'silent' }));
+  /** The same driver the worker uses, for reading or changing routes behind Berth's back. */
+  proxy(): ProxyDriver {
+    this.driver ??= createProxyDriver(proxyFor(this.config, this.project), { log: pino({ level: 'silent' }), env: process.env, where: 'proxy' });
+    return this.driver;
+  }
+
+  route(environment = 'staging'): RouteTarget {
+    return { project: this.project, environment, hostname: this.hostname(environment) };
   }
 
   /** Removes this project's containers and routes, so reruns start from nothing. */
@@ -210,11 +256,13 @@ export class Harness {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`berth.project=${this.project}`] } });
     await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     for (const environment of Object.keys(this.config.projects[this.project].environments)) {
-      await this.caddy().removeRoute(this.project, environment);
+      await this.proxy().remove(this.route(environment));
     }
   }
 
   async stop(): Promise<void> {
+    // First, or the owners would heal what cleanup removes.
+    await this.watchers?.stop();
     await this.cleanup().catch(() => undefined);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     for (const worker of this.workers) worker.shutdown();

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
 import { berthCacheDir } from '../../src/embedded/cache-dir';
 import { createLogger, type Logger } from '../../src/logger';
-import { busyboxPath } from './fixture-rootfs';
-import { drain, hashLabel, registryHash } from './fixture-build';
+import { busyboxPath } from '../../src/embedded/demo-rootfs';
+import { drain, hashLabel, registryHash } from '../../src/embedded/image-import';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,8 @@ import { startCaddy } from '../../src/embedded/caddy';
 import { ensureDockerd } from '../../src/embedded/dockerd';
 import { startRegistry } from '../../src/embedded/registry';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/embedded/temporal-dev-server';
-import { ensureFixtureImages, type FixtureTag } from './fixture-images';
+import { stopProductionWorld } from './production-world';
+import { ensureFixtureImages } from './fixture-images';
 import { berthSearchAttributes, dockerSocketPath, worldAddresses, worldLogDir, writeWorld, type StartedProcess } from './world';
 import { acquireWorldLock, commandOf, releaseWorldLock, stopStaleWorld, stopStarted } from './world-lock';
 
@@ -19,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
   const logger = createLogger({ name: 'test-world' });
   await acquireWorldLock(logger);
   await stopStaleWorld(logger);
+  await stopProductionWorld();
   // Each run's logs start empty, so what is there after a failure is this run's.
   fs.rmSync(worldLogDir, { recursive: true, force: true });
 
@@ -29,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
   };
   const dockerSocket = dockerSocketPath();
   // Docker, registry and images form one chain; Caddy and Temporal start beside it.
-  let fixtureImagesBuilt: FixtureTag[] = [];
+  let fixtureImagesBuilt: string[] = [];
   let temporal: TemporalDevServer | undefined;
   const dockerChain = async () => {
     track('dockerd', await ensureDockerd({ socket: dockerSocket, logFile: logFile('dockerd'), logger }));

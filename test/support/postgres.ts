@@ -55,7 +55,7 @@ function stopAbandonedClusters(): void {
 }
 
 /** Fast shutdown (SIGINT) so open sessions do not hold it up; immediate (SIGQUIT) when that hangs. */
-async function stopPostmaster(pid: number): Promise<void> {
+export async function stopPostmaster(pid: number): Promise<void> {
   const exited = async (ms: number) => {
     const deadline = Date.now() + ms;
     while (isAlive(pid)) {
@@ -97,8 +97,8 @@ function recordOwner(owner: Owner): void {
 }
 
 /** Runs the postmaster on `dataDir` at 127.0.0.1:port until it accepts connections. */
-async function startPostmaster(owner: Owner, dataDir: string, settings: Record<string, string>, expectStandby: boolean): Promise<PostgresCluster> {
-  const port = await freeLoopbackPort();
+async function startPostmaster(owner: Owner, dataDir: string, settings: Record<string, string>, expectStandby: boolean, atPort?: number): Promise<PostgresCluster> {
+  const port = atPort ?? (await freeLoopbackPort());
   const logFile = path.join(owner.root, `${path.basename(dataDir)}.log`);
   const fd = fs.openSync(logFile, 'a');
   const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${owner.root}`];
@@ -131,8 +131,32 @@ async function startPostmaster(owner: Owner, dataDir: string, settings: Record<s
   return cluster;
 }
 
+/** Where a cluster lives, enough to start its postmaster again from another test file. */
+export interface ClusterLocation {
+  root: string;
+  dataDir: string;
+  port: number;
+  superuserPassword: string;
+  maxConnections?: number;
+}
+
+/** Starts the postmaster of a cluster stopped earlier, on the same data directory and port. */
+export async function restartCluster(location: ClusterLocation): Promise<PostgresCluster> {
+  const owner: Owner = { root: location.root, user: await postgresUser(), superuserPassword: location.superuserPassword, pids: [] };
+  try {
+    owner.pids = JSON.parse(fs.readFileSync(path.join(location.root, 'owner.json'), 'utf8')).pids;
+  } catch {
+    // No record yet: this start is the first one it holds.
+  }
+  return startPostmaster(owner, location.dataDir, clusterSettings(location.maxConnections), false, location.port);
+}
+
+const clusterSettings = (maxConnections = 40) => ({ max_connections: String(maxConnections), fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
+
 /** A primary cluster and, on demand, standbys streaming from it. */
 export interface PostgresWorld {
+  /** The temporary directory holding the clusters (removed by stop()). */
+  root: string;
   primary: PostgresCluster;
   startStandby(): Promise<PostgresCluster>;
   /** Creates a role with a password and a database it owns; returns its URL. */
@@ -162,7 +186,7 @@ export async function startPostgres(options: { maxConnections?: number } = {}): 
     ...user,
     cwd: root,
   });
-  const settings = { max_connections: String(options.maxConnections ?? 40), fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+  const settings = clusterSettings(options.maxConnections);
   const clusters: PostgresCluster[] = [];
   try {
     clusters.push(await startPostmaster(owner, primaryDir, settings, false));
@@ -183,6 +207,7 @@ export async function startPostgres(options: { maxConnections?: number } = {}): 
   };
 
   return {
+    root,
     primary,
     query,
     async startStandby() {

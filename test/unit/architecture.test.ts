@@ -26,7 +26,9 @@ const allowed: Record<string, string[]> = {
   api: ['model', 'config', 'temporal', 'workflows', 'metrics', 'logger.ts'],
   cli: ['model', 'config'],
   embedded: ['model', 'config', 'logger.ts', 'retry.ts'],
-  'main.ts': ['model', 'config', 'api', 'worker', 'embedded', 'temporal', 'logger.ts'],
+  /** The payload codec: keys resolved from the configuration, handed to every client and worker. */
+  codec: ['model', 'config'],
+  'main.ts': ['model', 'config', 'api', 'worker', 'embedded', 'temporal', 'codec', 'logger.ts'],
 };
 
 /** What outside code may take from workflows/: message definitions and start options, never workflow code. */

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 
-/** Fixture images carry this label: a hash of what went into them, so unchanged images are not rebuilt. */
+/** Images Berth builds itself carry this label: a hash of what went into them, so unchanged images are not rebuilt. */
 export const hashLabel = 'fixture.hash';
 
 /** The fixture.hash label of a tag as the registry holds it, or undefined when absent. */
@@ -25,4 +25,12 @@ export function drain(docker: Dockerode, stream: NodeJS.ReadableStream, what: st
       else resolve();
     });
   });
+}
+
+/** `docker import` of a rootfs tarball as registry/repository:tag with Dockerfile-style changes, then a push. */
+export async function importAndPush(docker: Dockerode, options: { tarFile: string; registry: string; repository: string; tag: string; changes: string[] }): Promise<void> {
+  const { tarFile, registry, repository, tag, changes } = options;
+  const image = `${registry}/${repository}:${tag}`;
+  await drain(docker, await docker.importImage(tarFile, { repo: `${registry}/${repository}`, tag, changes }), `import ${image}`);
+  await drain(docker, await docker.getImage(`${registry}/${repository}`).push({ tag }), `push ${image}`);
 }

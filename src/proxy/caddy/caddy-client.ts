@@ -1,6 +1,7 @@
-import type { Logger } from '../logger';
-import { adminRequest, type AdminResponse } from './admin-http';
-import { buildRoute, buildServer, routeId, upstreamOf, type RouteTarget } from './caddy-routes';
+import type { Logger } from '../../logger';
+import { adminRequest, type AdminResponse } from '../admin-http';
+import type { OwnedRoute, RouteKey, RouteTarget } from '../driver';
+import { buildRoute, buildServer, hostnameOf, routeId, routeIdPrefix, upstreamsOf, type CaddyRoute } from './caddy-routes';
 
 export class CaddyError extends Error {}
 
@@ -23,17 +24,17 @@ export class CaddyClient {
     private readonly log: Logger,
   ) {}
 
-  async currentUpstream(project: string, environment: string): Promise<string | undefined> {
-    const response = await this.request('GET', `/id/${routeId(project, environment)}`);
+  async currentUpstreams(key: RouteKey): Promise<string[] | undefined> {
+    const response = await this.request('GET', `/id/${routeId(key)}`);
     if (response.status === 404) return undefined;
-    return upstreamOf(await this.json(response));
+    return upstreamsOf(await this.json(response));
   }
 
-  /** Points the environment's hostname at `upstream`; creates the route on first use. */
-  async switchRoute(target: RouteTarget): Promise<void> {
-    const id = routeId(target.project, target.environment);
-    const route = buildRoute(target);
-    this.log.info({ routeId: id, upstream: target.upstream }, 'switching proxy route');
+  /** Points the environment's hostname at `upstreams`; creates the route on first use. */
+  async switchRoute(target: RouteTarget, upstreams: string[]): Promise<void> {
+    const id = routeId(target);
+    const route = buildRoute(target, upstreams);
+    this.log.info({ routeId: id, upstreams }, 'switching proxy route');
     const patched = await this.request('PATCH', `/id/${id}`, route);
     if (patched.status === 404) {
       await this.ensureServer();
@@ -41,14 +42,22 @@ export class CaddyClient {
     } else {
       await this.expectOk(patched, `replacing route ${id}`);
     }
-    this.log.info({ routeId: id, upstream: target.upstream }, 'switched proxy route');
+    this.log.info({ routeId: id, upstreams }, 'switched proxy route');
   }
 
-  async removeRoute(project: string, environment: string): Promise<void> {
-    const id = routeId(project, environment);
+  async removeRoute(key: RouteKey): Promise<void> {
+    const id = routeId(key);
     const response = await this.request('DELETE', `/id/${id}`);
     if (response.status === 404) return;
     await this.expectOk(response, `removing route ${id}`);
+  }
+
+  /** Routes of Berth's server whose @id Berth gives its routes. */
+  async listOwned(): Promise<OwnedRoute[]> {
+    const routes = ((await this.json(await this.request('GET', `/config/apps/http/servers/${this.options.server}/routes`))) ?? []) as CaddyRoute[];
+    return routes
+      .filter((route) => typeof route['@id'] === 'string' && route['@id'].startsWith(routeIdPrefix))
+      .map((route) => ({ ref: route['@id'], hostname: hostnameOf(route), upstreams: upstreamsOf(route) ?? [] }));
   }
 
   /** Creates the missing part of apps/http/servers/<server> with one PUT, never replacing what exists. */
@@ -70,6 +79,7 @@ export class CaddyClient {
       await this.expectOk(response, `creating ${target}`);
     }
   }
+
 
   private async request(method: string, path: string, body?: unknown): Promise<AdminResponse> {
     const timeoutMs = this.options.requestTimeoutMs ?? 10_000;

@@ -7,18 +7,18 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Local files the fixture image is made of. */
-export const fixtureDir = path.resolve(__dirname, '..', 'fixtures', 'web');
+/** The demo web app's files (its start script and its variants), from src/ and from dist/ alike. */
+export const demoDir = path.resolve(__dirname, '..', '..', 'demo', 'web');
 /** Debian's busybox-static: one static binary, so the image needs no libc. */
 export const busyboxPath = '/bin/busybox';
 /** Bump when the way the image is assembled changes (not its files: those are hashed). */
 const recipeVersion = 'fixture-web/1';
 
-/** Hash of everything that ends up in the fixture images: changes when any of it does. */
-export function fixtureHash(): string {
+/** Hash of everything that ends up in the demo images: changes when any of it does. */
+export function demoHash(): string {
   const hash = createHash('sha256').update(recipeVersion);
-  for (const name of fs.readdirSync(fixtureDir).sort()) {
-    hash.update(`\0${name}\0`).update(fs.readFileSync(path.join(fixtureDir, name)));
+  for (const name of fs.readdirSync(demoDir).sort()) {
+    hash.update(`\0${name}\0`).update(fs.readFileSync(path.join(demoDir, name)));
   }
   return hash.update('\0busybox\0').update(fs.readFileSync(busyboxPath)).digest('hex');
 }
@@ -28,8 +28,8 @@ export function fixtureHash(): string {
  * start script in /app, an empty /www for httpd. Owners and times are fixed so the
  * same files always give the same layer digest.
  */
-export async function buildRootfsTar(outFile: string): Promise<void> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-fixture-rootfs-'));
+export async function buildDemoRootfs(outFile: string): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-demo-rootfs-'));
   try {
     for (const dir of ['bin', 'app', 'www', 'etc', 'tmp']) fs.mkdirSync(path.join(root, dir));
     fs.chmodSync(path.join(root, 'tmp'), 0o1777);
@@ -39,7 +39,7 @@ export async function buildRootfsTar(outFile: string): Promise<void> {
     for (const applet of stdout.split('\n').filter((name) => name && name !== 'busybox')) {
       fs.symlinkSync('busybox', path.join(root, 'bin', applet));
     }
-    fs.copyFileSync(path.join(fixtureDir, 'start'), path.join(root, 'app', 'start'));
+    fs.copyFileSync(path.join(demoDir, 'start'), path.join(root, 'app', 'start'));
     fs.chmodSync(path.join(root, 'app', 'start'), 0o755);
     await run('tar', ['--owner=0', '--group=0', '--numeric-owner', '--sort=name', '--mtime=@0', '-C', root, '-cf', outFile, '.']);
   } finally {

@@ -1,0 +1,63 @@
+import { markerValue } from '../proxy/driver';
+import type { DeploySpec } from '../model/types';
+import { fetchAnswer, type ProbeAnswer } from './http-probe';
+import type { HostDeps } from './host-deps';
+
+export class SwitchNotVisibleError extends Error {}
+
+export interface VerifyOptions {
+  /** A restore puts back a release that may itself be unwell; then only the route must be live. */
+  requireHealthy: boolean;
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+const loopbackUpstream = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/;
+
+/**
+ * A reload returns before it takes effect, so after a switch Berth asks the
+ * proxy itself, with the environment's Host header, until the answer comes
+ * from the new upstreams: the driver's marker header names them, or, for a
+ * proxy without one, the answer equals what the upstream says directly.
+ */
+export async function verifyThroughProxy(deps: HostDeps, spec: DeploySpec, upstreams: string[], options: VerifyOptions): Promise<{ attempts: number }> {
+  const timeoutMs = options.timeoutMs ?? Math.max(10_000, spec.health.timeoutMs * 3);
+  const intervalMs = options.intervalMs ?? 100;
+  const path = spec.health.path;
+  const marker = deps.proxy.markerHeader?.toLowerCase();
+  let direct: ProbeAnswer | undefined;
+  if (!marker && upstreams.every((upstream) => loopbackUpstream.test(upstream))) {
+    const answer = await fetchAnswer({ url: `http://${upstreams[0]}${path}`, timeoutMs: spec.health.timeoutMs });
+    if ('status' in answer) direct = answer;
+  }
+  const deadline = Date.now() + timeoutMs;
+  let attempts = 0;
+  for (;;) {
+    attempts += 1;
+    const answer = await fetchAnswer({ url: `http://${deps.proxy.listen}${path}`, hostHeader: spec.hostname, timeoutMs: spec.health.timeoutMs });
+    const last = 'problem' in answer ? answer.problem : judge(answer, { marker, upstreams, direct, requireHealthy: options.requireHealthy });
+    if (last === '') return { attempts };
+    if (Date.now() >= deadline) {
+      throw new SwitchNotVisibleError(
+        `the proxy at ${deps.proxy.listen} did not serve ${spec.hostname} from ${markerValue(upstreams)} within ${timeoutMs}ms (${attempts} probes); last: ${last}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** '' when the answer shows the new upstreams serve; else what was wrong with it. */
+function judge(
+  answer: ProbeAnswer,
+  expect: { marker?: string; upstreams: string[]; direct?: ProbeAnswer; requireHealthy: boolean },
+): string {
+  if (expect.requireHealthy && answer.status >= 400) return `HTTP ${answer.status}`;
+  if (expect.marker) {
+    const seen = String(answer.headers[expect.marker] ?? '');
+    return seen === markerValue(expect.upstreams) ? '' : `answered by ${seen || 'a route without Berth\'s marker'}`;
+  }
+  if (expect.direct && (answer.status !== expect.direct.status || answer.body !== expect.direct.body)) {
+    return `HTTP ${answer.status} "${answer.body.slice(0, 60)}" differs from the release's own answer`;
+  }
+  return '';
+}

@@ -1,0 +1,59 @@
+/**
+ * Pure builders for the Caddy JSON that Berth owns. Berth identifies its
+ * routes by `@id` so it can replace exactly them and nothing else.
+ */
+import { markerValue, type RouteKey, type RouteTarget } from '../driver';
+
+export const caddyMarkerHeader = 'X-Berth-Upstream';
+
+export interface CaddyRoute {
+  '@id': string;
+  match: Array<{ host: string[] }>;
+  handle: Array<Record<string, unknown>>;
+  terminal: true;
+}
+
+export const routeIdPrefix = 'berth_';
+
+export function routeId(key: RouteKey): string {
+  return `${routeIdPrefix}${key.project}_${key.environment}`.replace(/-/g, '_');
+}
+
+/** `upstreams`: `127.0.0.1:21004` (host networking) or `container:8080` (named network). */
+export function buildRoute(target: RouteTarget, upstreams: string[]): CaddyRoute {
+  return {
+    '@id': routeId(target),
+    match: [{ host: [target.hostname] }],
+    handle: [
+      // Names the upstreams in every answer, so a probe can tell this route from the one it replaced.
+      { handler: 'headers', response: { set: { [caddyMarkerHeader]: [markerValue(upstreams)] }, deferred: true } },
+      {
+        handler: 'reverse_proxy',
+        upstreams: upstreams.map((dial) => ({ dial })),
+        // A stopped upstream answers fast with 502 instead of hanging clients.
+        transport: { protocol: 'http', dial_timeout: '2s' },
+      },
+    ],
+    terminal: true,
+  };
+}
+
+export function buildServer(options: { listen: string; tls: 'off' | 'auto' }): Record<string, unknown> {
+  return {
+    listen: [options.listen],
+    routes: [],
+    ...(options.tls === 'off' ? { automatic_https: { disable: true } } : {}),
+  };
+}
+
+/** The upstreams a Berth route sends traffic to, or undefined for foreign shapes. */
+export function upstreamsOf(route: unknown): string[] | undefined {
+  const handles = ((route as CaddyRoute | undefined)?.handle ?? []) as Array<{ handler?: string; upstreams?: Array<{ dial?: string }> }>;
+  const dials = handles.find((handle) => handle.handler === 'reverse_proxy')?.upstreams?.map((upstream) => upstream.dial);
+  return dials?.length && dials.every((dial): dial is string => typeof dial === 'string') ? dials : undefined;
+}
+
+/** The hostname a route matches, for listing. */
+export function hostnameOf(route: CaddyRoute): string {
+  return route.match?.[0]?.host?.[0] ?? '';
+}
