@@ -133,7 +133,8 @@ export async function withWorkers<T>(env: TestWorkflowEnvironment, world: FakeWo
       workflowBundle,
       activities: { notify, msUntilWindowOpens, ...createPipelineActivities({ client: env.client, taskQueue }) },
     }),
-    ...(await Promise.all(hosts.map((host) => Worker.create({ connection: env.nativeConnection, taskQueue: hostTaskQueue(host), activities: acts })))),
+    // As in production, a cancel reaches a heartbeating activity within moments, not a throttled heartbeat later.
+    ...(await Promise.all(hosts.map((host) => Worker.create({ connection: env.nativeConnection, taskQueue: hostTaskQueue(host), activities: acts, maxHeartbeatThrottleInterval: '200ms' })))),
   ];
   const [first, ...rest] = workers;
   let chained = () => first.runUntil(fn);
