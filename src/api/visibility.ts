@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, RawWorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, optionalTsToDate, type Payload } from '@temporalio/common';
-import type { DeployKind, DeployStatus } from '../model/types';
+import { isFinal, type DeployKind, type DeployStatus } from '../model/types';
 import type { DeployMemo } from './deployment-service';
 import { HttpError } from './http-error';
 
@@ -52,7 +52,7 @@ export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
   const attribute = (key: string) => decode((raw.searchAttributes?.indexedFields ?? {})[key] as Payload | undefined) as string | undefined;
   const finishedAt = optionalTsToDate(raw.closeTime)?.toISOString();
   let status = (attribute('BerthStatus') ?? 'queued') as DeployStatus;
-  if (finishedAt && !['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'].includes(status)) {
+  if (finishedAt && !isFinal(status)) {
     status = closedStatus[raw.status ?? 0] ?? 'failed';
   }
   const summary: DeploySummary = {

@@ -114,7 +114,6 @@ export const configSchema = z
 /** The validated configuration, with durations in milliseconds. */
 export type BerthConfig = z.output<typeof configSchema>;
 export type ProjectConfig = BerthConfig['projects'][string];
-export type EnvironmentConfig = ProjectConfig['environments'][string];
 export type HostConfig = BerthConfig['hosts'][string];
 export type { ProxyConfig } from './proxy-schema';
 

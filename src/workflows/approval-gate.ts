@@ -5,8 +5,6 @@ import type { ApprovalDecision, DeployRecord, DeploySpec } from '../model/types'
 
 const pastTense = { approve: 'approved', reject: 'rejected' } as const;
 
-export type GateOutcome = 'approved' | 'rejected' | 'expired';
-
 export function howToApprove(spec: DeploySpec): { api: string; temporal: string } {
   return {
     api: `curl -X POST ${spec.apiUrl}/v1/deployments/${spec.deploymentId}/approve -H "Authorization: Bearer $BERTH_TOKEN" -H 'content-type: application/json' -d '{"comment":"..."}'`,
