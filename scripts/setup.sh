@@ -6,7 +6,7 @@ set -euo pipefail
 mode="${1:-}"
 case "$mode" in
   runtime) packages=(docker.io caddy docker-registry busybox-static) ;;
-  test) packages=(docker.io caddy docker-registry busybox-static docker-compose nginx postgresql chromium) ;;
+  test) packages=(docker.io caddy docker-registry busybox-static docker-compose nginx postgresql chromium openjdk-17-jre-headless maven) ;;
   *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
 esac
 
@@ -49,6 +49,22 @@ if [[ ! -x "$temporal_dir/temporal" ]]; then
   say "building Temporal CLI $temporal_version into $temporal_dir (takes a few minutes once)"
   mkdir -p "$temporal_dir"
   GOBIN="$temporal_dir" CGO_ENABLED=0 go install "github.com/temporalio/cli/cmd/temporal@$temporal_version" >&2
+fi
+
+# Workflow tests skip time with Temporal's test server, a Java program from the
+# Java SDK; fetch it and its jars from Maven Central (reachable, unlike GitHub).
+if [[ "$mode" == test ]]; then
+  test_server_pom="$repo/scripts/temporal-test-server/pom.xml"
+  test_server_version="$(sed -n 's:.*<version>\(1\.[0-9.]*\)</version>.*:\1:p' "$test_server_pom" | head -n 1)"
+  test_server_dir="${BERTH_CACHE:-$HOME/.cache/berth}/temporal-test-server/$test_server_version"
+  if [[ ! -x "$test_server_dir/temporal-test-server" ]]; then
+    say "fetching Temporal test server $test_server_version into $test_server_dir"
+    mkdir -p "$test_server_dir"
+    mvn -q -B -f "$test_server_pom" dependency:copy-dependencies -DoutputDirectory="$test_server_dir/lib" >&2
+    printf '#!/bin/sh\n# Started by @temporalio/testing with the port as its argument.\nexec java -cp "$(dirname "$0")/lib/*" io.temporal.testserver.TestServer "$@"\n' > "$test_server_dir/temporal-test-server.tmp"
+    chmod +x "$test_server_dir/temporal-test-server.tmp"
+    mv "$test_server_dir/temporal-test-server.tmp" "$test_server_dir/temporal-test-server"
+  fi
 fi
 
 # The production topology's tests run the Temporal server on PostgreSQL: the

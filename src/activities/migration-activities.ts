@@ -120,4 +120,3 @@ export function createMigrationActivities(deps: MigrationDeps) {
   };
 }
 
-export type MigrationActivities = ReturnType<typeof createMigrationActivities>;

@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { ReleaseSummary } from '../model/owner-types';
 import type { ApproverSummary, DeployKind, DeployStatus } from '../model/types';
 import type { DeployMemo } from '../model/deploy-memo';
+import { quoted } from './visibility';
 
 /** One deploy or rollback of an environment, as Temporal's visibility records it. */
 export interface ReleaseEntry {
@@ -16,10 +17,6 @@ export interface ReleaseEntry {
   outcome: DeployStatus;
   /** Who approved it (or rejected it), when, with what comment, and via the API or a signal. */
   approval?: ApproverSummary;
-}
-
-function quote(value: string): string {
-  return `"${value.replace(/["\\]/g, '')}"`;
 }
 
 function entryOf(info: WorkflowExecutionInfo): ReleaseEntry {
@@ -42,7 +39,7 @@ function entryOf(info: WorkflowExecutionInfo): ReleaseEntry {
 /** Newest first: every deploy and rollback of the environment, up to `limit`. */
 export async function environmentHistory(client: Client, project: string, environment: string, limit = 50): Promise<ReleaseEntry[]> {
   const entries: ReleaseEntry[] = [];
-  const query = `BerthProject = ${quote(project)} AND BerthEnvironment = ${quote(environment)}`;
+  const query = `BerthProject = ${quoted(project)} AND BerthEnvironment = ${quoted(environment)}`;
   for await (const info of client.workflow.list({ query, pageSize: limit })) {
     entries.push(entryOf(info));
     if (entries.length >= limit) break;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeployEventLine, DeployRecord } from '../model/types';
 import type { PipelineRecord } from '../model/pipeline-types';
-import { finalStatuses } from './list-schemas';
+import { isFinal } from '../model/types';
 
 export interface EventStreamOptions {
   /** The record as it stands now; undefined once it no longer exists. */
@@ -57,7 +57,7 @@ export async function streamEvents(options: EventStreamOptions): Promise<'ended'
         last = line.id;
         quietSince = Date.now();
       }
-      if (!record || finalStatuses.includes(record.status)) {
+      if (!record || isFinal(record.status)) {
         send(`event: end\ndata: ${JSON.stringify(endData(record))}\n\n`);
         return 'ended';
       }

@@ -7,8 +7,6 @@ type Missing = Exclude<DeployStatus, (typeof deployStatuses)[number]>;
 const everyStatusListed: Missing extends never ? true : Missing = true;
 void everyStatusListed;
 
-/** Outcomes after which a deploy changes no more. */
-export const finalStatuses: readonly DeployStatus[] = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'];
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'should be lowercase letters, digits and dashes');
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, RawWorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, optionalTsToDate, type Payload } from '@temporalio/common';
-import type { ApproverSummary, DeployKind, DeployStatus } from '../model/types';
+import { isFinal, type ApproverSummary, type DeployKind, type DeployStatus } from '../model/types';
 import type { DeployMemo } from './deployment-service';
 import { HttpError } from './http-error';
 
@@ -55,7 +55,7 @@ export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
   // The outcome's time, not the close: a deploy closes only after its notifications are out.
   const finishedAt = memo.finishedAt ?? optionalTsToDate(raw.closeTime)?.toISOString();
   let status = (attribute('BerthStatus') ?? 'queued') as DeployStatus;
-  if (finishedAt && !['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'].includes(status)) {
+  if (finishedAt && !isFinal(status)) {
     status = closedStatus[raw.status ?? 0] ?? 'failed';
   }
   const summary: DeploySummary = {

@@ -5,13 +5,6 @@ export function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** Splits `host:port` or `[v6]:port`. */
-export function parseHostPort(address: string): { host: string; port: number } {
-  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
-  if (!match) throw new Error(`expected host:port, got "${address}"`);
-  return { host: match[1], port: Number(match[2]) };
-}
-
 /** True when something accepts TCP connections at host:port. */
 export function tcpAccepts(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {

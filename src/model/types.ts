@@ -22,6 +22,13 @@ export type DeployStatus =
   | 'cancelled'
   | 'superseded';
 
+/** Outcomes after which a deploy changes no more. */
+export const finalStatuses: readonly DeployStatus[] = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'];
+
+export function isFinal(status: DeployStatus): boolean {
+  return finalStatuses.includes(status);
+}
+
 export type StepName =
   | 'pull'
   | 'preflight'

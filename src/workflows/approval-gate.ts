@@ -4,7 +4,7 @@ import { approveSignal, decideUpdate, rejectSignal } from './definitions';
 import { approverOf } from './environment-state';
 import type { ApprovalDecision, DeployRecord, DeploySpec } from '../model/types';
 
-export type GateOutcome = 'approved' | 'rejected' | 'expired';
+const pastTense = { approve: 'approved', reject: 'rejected' } as const;
 
 export function howToApprove(spec: DeploySpec): { api: string; temporal: string } {
   return {
@@ -35,7 +35,7 @@ export class ApprovalGate {
         validator: (input) => {
           if (this.decided) {
             // Repeating the same decision is harmless; changing it is not allowed.
-            if (this.decided.decision !== input.decision) throw new Error(`deployment ${this.record.id} was already ${this.decided.decision}d by ${this.decided.by}`);
+            if (this.decided.decision !== input.decision) throw new Error(`deployment ${this.record.id} was already ${pastTense[this.decided.decision]} by ${this.decided.by}`);
             return;
           }
           if (this.record.approval?.status !== 'waiting') throw new Error(`deployment ${this.record.id} is not waiting for approval (status: ${this.record.status})`);

@@ -8,9 +8,9 @@ import pino from 'pino';
 import { assertEmbeddedPortsFree, freshClone, npmStart, repoRoot, stopNpmStart } from '../support/npm-start';
 import { readmeCommands, type ReadmeCommand } from '../support/readme-commands';
 import { worldLogDir } from '../support/world';
+import { isFinal } from '../../src/model/types';
 
 const run = promisify(execFile);
-const finalStatuses = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'];
 
 /**
  * The README's "A first deploy", as a new user runs it: a fresh clone of this
@@ -62,7 +62,7 @@ describe("the README's first deploy", () => {
     const statusCommand = status.command.replace(shown.id, answer.id);
     const deadline = Date.now() + 120_000;
     let record = JSON.parse(await sh(statusCommand));
-    while (!finalStatuses.includes(record.status) && Date.now() < deadline) {
+    while (!isFinal(record.status) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       record = JSON.parse(await sh(statusCommand));
     }

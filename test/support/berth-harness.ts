@@ -21,9 +21,9 @@ import { getThroughProxy, type ProxyAnswer } from './proxy-client';
 import { WebhookReceiver } from './webhook-receiver';
 import { workflowBundlePath } from './workflow-bundle';
 import { readWorld } from './world';
+import { isFinal } from '../../src/model/types';
 
 export const tokens = { ci: 'ci-token-for-tests', ops: 'ops-token-for-tests', reader: 'reader-token-for-tests' };
-const finalStatuses = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'];
 
 let runtimeInstalled = false;
 
@@ -236,7 +236,7 @@ export class Harness {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const response = await this.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader);
-      if (response.status === 200 && finalStatuses.includes(response.body.status)) return response.body;
+      if (response.status === 200 && isFinal(response.body.status)) return response.body;
       if (Date.now() > deadline) throw new Error(`deploy ${id} did not finish within ${timeoutMs}ms: ${JSON.stringify(response.body)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -12,8 +12,8 @@ import { productionConfig, type ProductionProject } from './production-config';
 import { productionWorld, type ProductionWorld } from './production-world';
 import { getThroughProxy, type ProxyAnswer } from './proxy-client';
 import { readWorld } from './world';
+import { isFinal } from '../../src/model/types';
 
-const finalStatuses = ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'];
 
 export type { ProductionProject } from './production-config';
 
@@ -116,7 +116,7 @@ export class ProductionBerth {
   }
 
   waitForEnd(id: string, timeoutMs = 120_000): Promise<DeployRecord> {
-    return this.waitFor(id, (record) => finalStatuses.includes(record.status), timeoutMs);
+    return this.waitFor(id, (record) => isFinal(record.status), timeoutMs);
   }
 
   /** Waits until the deploy's `step` is running. */

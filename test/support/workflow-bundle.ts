@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
@@ -16,7 +16,10 @@ export async function workflowBundlePath(options: { failureConverterPath?: strin
   if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs > newestSource) return bundlePath;
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(workflowsDir), logger: quietLogger, failureConverterPath: options.failureConverterPath });
   mkdirSync(join(root, '.berth', 'test'), { recursive: true });
-  writeFileSync(bundlePath, code);
+  // Test files bundle in parallel: a reader must never see a half-written bundle.
+  const partial = `${bundlePath}.${process.pid}`;
+  writeFileSync(partial, code);
+  renameSync(partial, bundlePath);
   return bundlePath;
 }
 
