@@ -8,31 +8,6 @@ export interface ProbeTarget {
   timeoutMs: number;
 }
 
-/** One GET; undefined when the answer is below 400, else a short description of what was wrong. */
-export function probe(target: ProbeTarget): Promise<string | undefined> {
-  const url = new URL(target.url);
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port,
-        path: url.pathname + url.search,
-        headers: target.hostHeader ? { host: target.hostHeader } : {},
-        timeout: target.timeoutMs,
-        agent: false,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve((res.statusCode ?? 500) < 400 ? undefined : `HTTP ${res.statusCode}`));
-        res.on('error', (error) => resolve(error.message));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${target.timeoutMs}ms`)));
-    req.on('error', (error) => resolve(error.message));
-    req.end();
-  });
-}
-
 export interface ProbeAnswer {
   status: number;
   body: string;
@@ -63,4 +38,11 @@ export function fetchAnswer(target: ProbeTarget): Promise<ProbeAnswer | { proble
     req.on('error', (error) => resolve({ problem: error.message }));
     req.end();
   });
+}
+
+/** One GET; undefined when the answer is below 400, else a short description of what was wrong. */
+export async function probe(target: ProbeTarget): Promise<string | undefined> {
+  const answer = await fetchAnswer(target);
+  if ('problem' in answer) return answer.problem;
+  return answer.status < 400 ? undefined : `HTTP ${answer.status}`;
 }
