@@ -7,6 +7,7 @@ import { eventually } from '../support/eventually';
 import { FakeWorld, taskQueue, withWorkers } from './fake-world';
 import { finalRecord, startDeploy, startRollback } from './deploy-runs';
 import { deploySpec, migrations, ownerSettings, rollbackSpec } from './specs';
+import { releaseOrphanedChildLock } from './orphan-lock';
 
 /** A recorded run: which history file it becomes, and which execution it is. */
 export interface Recording {
@@ -182,6 +183,7 @@ export const scenarios: Scenario[] = [
         await request(env, settings, 'rec-cn-2');
         await env.client.workflow.getHandle('rec-cn-2').result();
         await eventually(async () => (await owner.describe()).runId !== firstRun);
+        await releaseOrphanedChildLock(env, owner.workflowId, firstRun, 'rec-cn-2');
         await env.sleep('10m');
       });
       await endOwner(env, settings.environment);
