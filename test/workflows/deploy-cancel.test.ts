@@ -82,3 +82,21 @@ test('a cancel during the drain is too late: the verified release stands and the
   expect(record.status).toBe('succeeded');
   expect(world.calls.slice(-2)).toEqual(['monitorThroughProxy', 'retireReleases']);
 });
+
+test("a cancel while the start is being announced does not reach the announcement: every receiver hears 'started', then 'cancelled'", async () => {
+  const world = new FakeWorld().hold('pullImage');
+  const pulling = world.running('pullImage');
+  const delivering = world.running('notifyReceiver');
+  const deliver = world.gate('notifyReceiver');
+  const record = await withWorkers(env, world, async () => {
+    const handle = await startDeploy(env, deploySpec({ deploymentId: 'cancel-announce' }));
+    await Promise.all([pulling, delivering]);
+    await handle.cancel();
+    await eventually(async () => expect((await handle.query(statusQuery)).steps.find((s) => s.name === 'pull')?.status).toBe('cancelled'));
+    deliver();
+    return finalRecord(handle);
+  });
+  expect(record).toMatchObject({ status: 'cancelled', reason: 'cancelled during pull' });
+  expect(world.eventNames()).toEqual(['started', 'cancelled']);
+  expect(record.events.filter((line) => line.message.includes('not delivered'))).toEqual([]);
+});

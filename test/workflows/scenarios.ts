@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { approveSignal, decideUpdate, ownerQuery, ownerWorkflowId, workflowTypes } from '../../src/workflows/definitions';
+import { approveSignal, decideUpdate, ownerQuery, ownerWorkflowId, statusQuery, workflowTypes } from '../../src/workflows/definitions';
 import { enqueueWithOwner } from '../../src/temporal/owner-client';
 import type { OwnerSettings } from '../../src/model/owner-types';
 import type { PipelineSpec } from '../../src/model/pipeline-types';
@@ -119,6 +119,21 @@ export const scenarios: Scenario[] = [
       return deploy(env, world, 'deployWorkflow/cancelled', { migrations }, async (id) => {
         await running;
         await env.client.workflow.getHandle(id).cancel();
+      });
+    },
+  },
+  {
+    name: 'deploy cancelled while its start is announced: the announcement outlives the cancel',
+    run: (env) => {
+      const world = new FakeWorld().hold('pullImage');
+      const pulling = world.running('pullImage');
+      const delivering = world.running('notifyReceiver');
+      const deliver = world.gate('notifyReceiver');
+      return deploy(env, world, 'deployWorkflow/cancelled-while-announcing', {}, async (id) => {
+        await Promise.all([pulling, delivering]);
+        await env.client.workflow.getHandle(id).cancel();
+        await eventually(async () => (await env.client.workflow.getHandle(id).query(statusQuery)).steps.find((step) => step.name === 'pull')?.status === 'cancelled');
+        deliver();
       });
     },
   },
