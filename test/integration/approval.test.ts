@@ -7,7 +7,6 @@ describe('approval for production', () => {
     environments: {
       staging: {},
       production: { approval: 'required', after: 'staging', approvalTimeout: '2m' },
-      hotfix: { approval: 'required', approvalTimeout: '2s', approvalReminder: '700ms' },
       // A window that is closed today, whatever day the tests run.
       frozen: { window: `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][(new Date().getUTCDay() + 3) % 7]} 00:00-23:59 UTC`, outsideWindow: 'refuse' },
     },
@@ -121,20 +120,6 @@ describe('approval for production', () => {
     await productionUntouched(serving);
     expect(await berth.proxyGet('production')).toEqual({ status: 200, body: 'v2' });
     expect(berth.receiver.eventsFor(id)).toEqual(['started', 'awaiting_approval', 'rejected']);
-  });
-
-  it('expires after the approval timeout without touching the environment', async () => {
-    const id = await berth.deploy('v1', 'hotfix');
-    const record = await berth.waitForEnd(id);
-
-    expect(record.status).toBe('expired');
-    expect(record.approval).toMatchObject({ status: 'expired' });
-    expect(await berth.releases('hotfix')).toEqual([]);
-    const events = berth.receiver.eventsFor(id);
-    expect(events[0]).toBe('started');
-    expect(events.slice(-1)).toEqual(['expired']);
-    // Reminders every 700 ms while it waited 2 s.
-    expect(events.filter((event) => event === 'approval_reminder').length).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a deploy outside the window when the environment says so', async () => {
