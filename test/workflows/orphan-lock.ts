@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
  * has closed: if the owner's old run never heard of it, give the lock back.
  */
 export async function releaseOrphanedChildLock(env: TestWorkflowEnvironment, ownerId: string, ownerRunId: string, childId: string): Promise<void> {
-  const { events = [] } = await env.client.workflow.getHandle(ownerId, ownerRunId).fetchHistory();
-  const heard = events.some((event) => event.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === childId);
+  const { events } = await env.client.workflow.getHandle(ownerId, ownerRunId).fetchHistory();
+  const heard = (events ?? []).some((event) => event.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId === childId);
   if (!heard) await env.connection.testService?.unlockTimeSkipping({});
 }
