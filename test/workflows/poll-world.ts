@@ -30,7 +30,7 @@ export class FakeRegistry {
     return {
       checkRegistry: async (request: RegistryPollRequest): Promise<RegistryPollAnswer> => {
         const info = Context.current().info;
-        this.checks.push({ runId: info.workflowExecution.runId, at: info.scheduledTimestampMs });
+        this.checks.push({ runId: info.workflowExecution?.runId ?? '', at: info.scheduledTimestampMs });
         const candidates = [...this.tags].map(([tag, digest]) => {
           const spec: DeploySpec = deploySpec({ deploymentId: request.deploymentId, environment: request.environment, image: `${repository}@${digest}`, requestedBy: 'poller', trigger: { tag, digest } });
           return { tag, digest, spec };
