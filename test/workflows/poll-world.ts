@@ -21,6 +21,9 @@ export class FakeRegistry {
   readonly checks: Array<{ runId: string; at: number }> = [];
   private readonly tags = new Map<string, string>();
 
+  /** `spec` overrides what the environment's config would freeze into each deploy (approval, ...). */
+  constructor(private readonly spec: Partial<DeploySpec> = {}) {}
+
   push(tag: string, digest: string): this {
     this.tags.set(tag, digest);
     return this;
@@ -32,7 +35,7 @@ export class FakeRegistry {
         const info = Context.current().info;
         this.checks.push({ runId: info.workflowExecution?.runId ?? '', at: info.scheduledTimestampMs });
         const candidates = [...this.tags].map(([tag, digest]) => {
-          const spec: DeploySpec = deploySpec({ deploymentId: request.deploymentId, environment: request.environment, image: `${repository}@${digest}`, requestedBy: 'poller', trigger: { tag, digest } });
+          const spec: DeploySpec = deploySpec({ deploymentId: request.deploymentId, environment: request.environment, image: `${repository}@${digest}`, requestedBy: 'poller', trigger: { tag, digest }, ...this.spec });
           return { tag, digest, spec };
         });
         return { candidates };

@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ownerQuery, ownerWorkflowId } from '../../src/workflows/definitions';
+import { approveSignal, ownerQuery, ownerWorkflowId } from '../../src/workflows/definitions';
 import { startPollingOwners } from '../../src/temporal/poll-owners';
 import { eventually } from '../support/eventually';
 import { startTimeSkipping } from '../support/time-skipping';
@@ -53,6 +53,29 @@ describe('the registry poll', () => {
     // Every check 60 s after the one before, across deploys and idle minutes alike.
     expect(registry.checks.length).toBeGreaterThanOrEqual(7);
     expect(new Set(gaps(registry.checks))).toEqual(new Set([60]));
+  });
+
+  it('holds a polled deploy for approval while later checks of the same digest start nothing', async () => {
+    const registry = new FakeRegistry({ approval: 'required' }).push('main', digestOf('f'));
+    const settings = ownerSettings({ environment: 'poll-approval', pollIntervalMs: minute });
+    const { waiting, decided } = await withPollWorkers(env, pinningWorld(), registry, async () => {
+      await startPollingOwners(env.client, taskQueue, [settings]);
+      let id = '';
+      await eventually(async () => {
+        id = (await owner('poll-approval').query(ownerQuery)).running ?? '';
+        return id !== '' && (await env.client.workflow.getHandle(id).describe()).searchAttributes.BerthStatus?.[0] === 'awaiting_approval';
+      });
+      await env.sleep('5m');
+      const waiting = await owner('poll-approval').query(ownerQuery);
+      await env.client.workflow.getHandle(id).signal(approveSignal, { by: 'alice' });
+      await env.client.workflow.getHandle(id).result();
+      return { waiting, decided: await owner('poll-approval').query(ownerQuery) };
+    });
+    await owner('poll-approval').terminate('test over');
+
+    expect(registry.checks.length).toBeGreaterThanOrEqual(5);
+    expect({ queue: waiting.queue, history: waiting.history }).toEqual({ queue: [], history: [] });
+    expect(decided.history.map((summary) => [summary.image, summary.requestedBy, summary.status, summary.approval?.by])).toEqual([[`${repository}@${digestOf('f')}`, 'poller', 'succeeded', 'alice']]);
   });
 
   it('neither repeats nor skips a check when the owner replays from its history at every step', async () => {
