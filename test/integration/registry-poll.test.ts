@@ -27,6 +27,8 @@ describe('the registry poller', () => {
       staging: { autoDeploy: { tags: ['main'], poll: '5s' } },
       production: { autoDeploy: { tags: [semver], poll: '5s' } },
     },
+    // Every deploy ends an owner's run: its schedule must carry into the next one.
+    config: { owner: { continueAsNewAfter: 1 } },
   });
   const dir = mkdtempSync(join(tmpdir(), 'berth-poller-'));
   const logFile = join(dir, 'worker.log');
@@ -82,9 +84,11 @@ describe('the registry poller', () => {
     }
   }
 
-  /** When the owner scheduled each registry check, from its workflow history (ms). */
-  async function checkTimes(environment: string): Promise<number[]> {
-    const history = await berth.client.workflow.getHandle(ownerWorkflowId(berth.project, environment)).fetchHistory();
+  const runOf = async (environment: string) => (await berth.client.workflow.getHandle(ownerWorkflowId(berth.project, environment)).describe()).runId;
+
+  /** When the owner (its latest run, or the one named) scheduled each registry check, from its workflow history (ms). */
+  async function checkTimes(environment: string, runId?: string): Promise<number[]> {
+    const history = await berth.client.workflow.getHandle(ownerWorkflowId(berth.project, environment), runId).fetchHistory();
     return (history.events ?? [])
       .filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'checkRegistry')
       .map((event) => Number(event.eventTime!.seconds) * 1000 + Math.round((event.eventTime!.nanos ?? 0) / 1e6));
@@ -93,6 +97,7 @@ describe('the registry poller', () => {
   it('deploys a new digest of main within one poll interval, pinned by digest, requested by the poller', async () => {
     const image = await buildVersion(berth.docker, berth.image('v1'), repository, `main-1-${run}`);
     const before = await deploysOf('staging');
+    const firstRun = await runOf('staging');
     const pushedAt = Date.now();
     const digest = await pushAs(berth.docker, image, repository, 'main');
     // One interval, and a little for the check and the enqueue.
@@ -105,6 +110,11 @@ describe('the registry poller', () => {
     // The same digest at the next checks starts nothing.
     await new Promise((resolve) => setTimeout(resolve, 2 * pollMs));
     expect(await deploysOf('staging')).toEqual([id, ...before]);
+    // The deploy ended the owner's run; the next run checked one interval after the last check, not at once.
+    const [earlier, later] = [await checkTimes('staging', firstRun), await checkTimes('staging')];
+    expect(await runOf('staging')).not.toBe(firstRun);
+    expect(later.length).toBeGreaterThanOrEqual(1);
+    expect(later[0] - earlier.at(-1)!).toBeGreaterThanOrEqual(pollMs * 0.8);
   });
 
   it('deploys the highest semver a pattern matches: v1.10.0 over v1.9.3, once', async () => {
@@ -135,7 +145,7 @@ describe('the registry poller', () => {
     await new Promise((resolve) => setTimeout(resolve, pollMs + 2000));
     worker = await startWorker();
     const upAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 2 * pollMs + 2000));
+    await new Promise((resolve) => setTimeout(resolve, 2 * pollMs + 4000));
 
     const checks = await checkTimes('staging');
     const whileDown = checks.filter((at) => at > killedAt && at < upAt);
