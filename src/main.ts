@@ -13,6 +13,8 @@ import type { ContainerEventNotice } from './model/owner-types';
 import { createLogger } from './logger';
 import { ensureNamespace } from './temporal/ensure-namespace';
 import { tellOwner } from './temporal/owner-client';
+import { startPollingOwners } from './temporal/poll-owners';
+import { pollingOwners } from './config/owner-settings';
 import { createWorkers } from './worker/create-workers';
 import { selectWorkers } from './worker/worker-selection';
 import { startEventWatchers } from './worker/event-watchers';
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
   const running = Promise.all(workers.map((worker) => worker.run()));
 
   const client = new Client({ connection: clientConnection, namespace, dataConverter });
+  // The registry poll runs inside each environment's owner; these must exist before a first deploy.
+  await startPollingOwners(client, taskQueue, pollingOwners(config)).catch((error) => log.warn({ err: error }, 'could not start the owners that poll the registry'));
   // Each host's worker heals from Docker's events; the API alone watches nothing.
   const tell = (project: string, environment: string, notice: ContainerEventNotice) => tellOwner(client, project, environment, notice);
   const watchers = role === 'api' ? undefined : startEventWatchers({ config, tellOwner: tell, log, hosts: selection?.hosts });

@@ -12,6 +12,7 @@ import { scrubbing } from './scrubber';
 
 export { createNotifyActivities, type NotifyDeps } from './notify-activities';
 export { createPipelineActivities, type PipelineDeps } from './pipeline-activities';
+export { createRegistryActivities, type RegistryDeps } from './registry-activities';
 export type { HostDeps } from './host-deps';
 
 /** The activities bound to one Docker host; registered on that host's task queue. */
@@ -32,3 +33,4 @@ export function createHostActivities(deps: HostDeps) {
 export type HostActivities = ReturnType<typeof createHostActivities>;
 export type NotifyActivities = ReturnType<typeof import('./notify-activities').createNotifyActivities>;
 export type PipelineActivities = ReturnType<typeof import('./pipeline-activities').createPipelineActivities>;
+export type RegistryActivities = ReturnType<typeof import('./registry-activities').createRegistryActivities>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration } from './fields';
 
 /** One entry of `autoDeploy.tags`: a literal moving tag (`main`) or a `/regex/` pattern. */
 export type TagRule = { kind: 'literal'; tag: string } | { kind: 'pattern'; source: string };
@@ -27,13 +28,17 @@ const tagRule = z.string().transform((text, ctx) => {
   return rule;
 });
 
+/** Checking more often than this only spends the registry's rate limit: a webhook is the fast path. */
+export const minPollIntervalMs = 5000;
+
 /**
  * Per environment: deploy what a registry webhook says was pushed under these
- * tags. (`poll`, Berth checking the registry itself, is not built yet; a
- * strict object refuses it rather than ignore it.)
+ * tags, and with `poll` also what the environment's owner finds when it asks
+ * the registry itself on that interval.
  */
 export const autoDeploySchema = z.strictObject({
   tags: z.array(tagRule).min(1, 'should name at least one tag or /pattern/'),
+  poll: duration.refine((ms) => ms >= minPollIntervalMs, `should be at least ${minPollIntervalMs / 1000}s`).optional(),
 });
 
 export type AutoDeployConfig = z.output<typeof autoDeploySchema>;

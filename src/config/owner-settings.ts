@@ -13,5 +13,15 @@ export function ownerSettings(config: BerthConfig, project: string, environment:
     idempotencyWindowMs: env.idempotencyWindow,
     continueAsNewAfter: config.owner.continueAsNewAfter,
     historySize: config.owner.historySize,
+    ...(env.autoDeploy?.poll !== undefined && { pollIntervalMs: env.autoDeploy.poll }),
   };
+}
+
+/** Pure: the owners of every environment with `autoDeploy.poll`, which must run even before their first deploy. */
+export function pollingOwners(config: BerthConfig): OwnerSettings[] {
+  return Object.entries(config.projects).flatMap(([project, { environments }]) =>
+    Object.entries(environments)
+      .filter(([, environment]) => environment.autoDeploy?.poll !== undefined)
+      .map(([environment]) => ownerSettings(config, project, environment)),
+  );
 }

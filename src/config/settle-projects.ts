@@ -2,7 +2,7 @@ import { effectiveSettings } from './effective-settings';
 import type { BerthConfig, ProjectConfig } from './schema';
 
 type RawObject = Record<string, unknown>;
-type RawProjects = Record<string, RawObject & { image: string; environments: Record<string, RawObject & { hostname: string; after?: string }> }>;
+type RawProjects = Record<string, RawObject & { image: string; environments: Record<string, RawObject & { hostname: string; after?: string; autoDeploy?: { poll?: unknown } }> }>;
 
 /**
  * Pure: turns the projects as written (already checked level by level) into
@@ -21,6 +21,10 @@ export function settleProjects(rawProjects: RawProjects, hosts: BerthConfig['hos
       const { after, hostname } = rawEnvironment;
       if (after !== undefined && (after === envName || !rawProject.environments[after])) {
         issues.add(`${envPath}/after: should name another environment of project "${projectName}"`);
+      }
+      // The poller runs inside the owner, which cannot check another environment's record: webhooks can.
+      if (after !== undefined && rawEnvironment.autoDeploy?.poll !== undefined) {
+        issues.add(`${envPath}/autoDeploy/poll: cannot be combined with after; use a registry webhook for this environment`);
       }
       if (!result.settings) continue;
       if (!hosts[result.settings.host]) {

@@ -13,6 +13,8 @@ export interface OwnerSettings {
   /** Deploys per workflow run before continue-as-new keeps the history short. */
   continueAsNewAfter: number;
   historySize: number;
+  /** `autoDeploy.poll`: the owner asks the registry on this interval; absent, it never does. */
+  pollIntervalMs?: number;
 }
 
 export interface QueuedRequest {
@@ -82,6 +84,8 @@ export interface OwnerState {
   /** A container event touched this desired release: reconcile as soon as no deploy runs. */
   healPending?: string;
   deploysThisRun: number;
+  /** Workflow time of the next registry check (`autoDeploy.poll`); carried across continue-as-new so none is lost or doubled. */
+  nextPollAt?: number;
 }
 
 export interface EnqueueRequest {

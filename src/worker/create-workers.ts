@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createHostActivities, createNotifyActivities, createPipelineActivities } from '../activities';
+import { createHostActivities, createNotifyActivities, createPipelineActivities, createRegistryActivities } from '../activities';
 import { FileFaults, type Faults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
@@ -45,6 +45,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       activities: {
         ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
         ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace, dataConverter: setup.dataConverter }), taskQueue: setup.taskQueue }),
+        ...createRegistryActivities({ config: setup.config, env, log: setup.log }),
       },
     }));
   }

@@ -5,7 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalRecord, DecideRequest } from '../model/approval-types';
-import type { ContainerEventNotice, EnqueueAnswer, EnqueueRequest, OwnerState } from '../model/owner-types';
+import type { ContainerEventNotice, EnqueueAnswer, EnqueueRequest, OwnerSettings, OwnerState } from '../model/owner-types';
 import type { PipelineRecord } from '../model/pipeline-types';
 import type { DeployRecord } from '../model/types';
 
@@ -38,6 +38,9 @@ export const deployEndedSignal = defineSignal<[DeployRecord]>('deployEnded');
 export const stageFinishedSignal = defineSignal<[DeployRecord]>('stageFinished');
 /** Sent by a host's worker when Docker reports one of the environment's containers died or vanished. */
 export const containerEventSignal = defineSignal<[ContainerEventNotice]>('containerEvent');
+
+/** The environment's settings as the config now has them (`autoDeploy.poll` among them); sent when Berth starts. */
+export const ownerSettingsSignal = defineSignal<[OwnerSettings]>('ownerSettings');
 
 export function ownerWorkflowId(project: string, environment: string): string {
   return `env.${project}.${environment}`;

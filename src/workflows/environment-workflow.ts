@@ -28,9 +28,10 @@ import {
   type QueuedRequest,
 } from './environment-state';
 import { reconcileOnce } from './reconcile';
+import { startRegistryPoll, type RegistryPoll } from './registry-poll';
 import { rollbackWorkflow } from './rollback-workflow';
 import type { DeployRecord, RollbackSpec } from '../model/types';
-import { cancelQueuedUpdate, containerEventSignal, deployEndedSignal, enqueueUpdate, ownerQuery, pauseReconcileSignal, stageFinishedSignal } from './definitions';
+import { cancelQueuedUpdate, containerEventSignal, deployEndedSignal, enqueueUpdate, ownerQuery, ownerSettingsSignal, pauseReconcileSignal, stageFinishedSignal } from './definitions';
 
 /**
  * The one owner of a project's environment. It runs deploys one at a time as
@@ -53,6 +54,7 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
     if (!paused) owner.healTimes = [];
   });
   setHandler(containerEventSignal, (notice) => noteContainerEvent(owner, notice));
+  setHandler(ownerSettingsSignal, (settings) => void (owner.settings = settings));
   setHandler(enqueueUpdate, (request) => {
     owner.settings = request.settings;
     const duplicate = findDuplicate(owner, request.idempotencyKey, Date.now());
@@ -77,7 +79,9 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
   // Requests that queued behind a running deploy coalesce when it ends; one that found the environment idle runs at once.
   // A container event heals at once; the interval's pass is the backstop for events that were missed.
   let deployJustEnded = false;
+  let poll: RegistryPoll | undefined;
   for (;;) {
+    poll ??= startRegistryPoll(owner);
     const due = await condition(() => owner.queue.length > 0 || healDue(owner), owner.settings.reconcileIntervalMs).then((woken) => !woken);
     const next = deployJustEnded ? takeNewest(owner) : takeOldest(owner);
     deployJustEnded = false;
@@ -91,7 +95,7 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
       await reconcileOnce(owner);
     }
     if (owner.queue.length === 0 && (owner.deploysThisRun >= owner.settings.continueAsNewAfter || workflowInfo().continueAsNewSuggested)) {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && !poll?.checking());
       if (owner.queue.length === 0) {
         owner.deploysThisRun = 0;
         await continueAsNew<typeof environmentWorkflow>(owner);

@@ -89,6 +89,7 @@ describe('registry webhooks', () => {
 
   it('deploys nothing for the same digest pushed again, nor for a tag no environment watches', async () => {
     const before = await deploysOf('staging');
+    const beforeProduction = await deploysOf('production');
     await pushAs(berth.docker, `${repository}:main`, repository, 'main');
     await pushAs(berth.docker, `${repository}:main`, repository, 'feature-x');
     // Notifications reach Berth in order: once a later push has deployed, the two before it were answered.
@@ -99,6 +100,8 @@ describe('registry webhooks', () => {
 
     expect([...(await deploysOf('staging'))].sort()).toEqual([...before, id].sort());
     expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: `main-2-${run}` });
+    // feature-x matches production's /pattern/ no more than staging's tag.
+    expect(await deploysOf('production')).toEqual(beforeProduction);
   });
 
   it('answers 401 to a wrong or missing secret, 202 to a push nobody watches, 404 to an unknown hook, and starts nothing', async () => {

@@ -47,7 +47,7 @@ describe('autoDeploy config', () => {
   it('names the path of each problem', () => {
     const bad = structuredClone(base) as any;
     bad.hooks.registry.push({ name: 'local', secret: 'plain-text' });
-    bad.projects.web.environments.staging.autoDeploy = { tags: ['/([/', 'no spaces'], poll: '1m' };
+    bad.projects.web.environments.staging.autoDeploy = { tags: ['/([/', 'no spaces'], poll: '1s' };
     bad.projects.web.environments.production.autoDeploy = { tags: [] };
     expect(issuesOf(bad).sort()).toEqual(
       [
@@ -55,7 +55,7 @@ describe('autoDeploy config', () => {
         'hooks/registry/1/secret: should be a secret reference: env:NAME or file:/path',
         'projects/web/environments/staging/autoDeploy/tags/0: "/([/" is not a valid regular expression: Unterminated character class',
         'projects/web/environments/staging/autoDeploy/tags/1: "no spaces" should be a tag or a /regex/ pattern',
-        'projects/web/environments/staging/autoDeploy: Unrecognized key: "poll"',
+        'projects/web/environments/staging/autoDeploy/poll: should be at least 5s',
         'projects/web/environments/production/autoDeploy/tags: should name at least one tag or /pattern/',
       ].sort(),
     );

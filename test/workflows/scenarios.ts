@@ -8,6 +8,8 @@ import { FakeWorld, taskQueue, withWorkers } from './fake-world';
 import { finalRecord, startDeploy, startRollback } from './deploy-runs';
 import { deploySpec, migrations, ownerSettings, rollbackSpec } from './specs';
 import { releaseOrphanedChildLock } from './orphan-lock';
+import { digestOf, FakeRegistry, pinningWorld, withPollWorkers } from './poll-world';
+import { startPollingOwners } from '../../src/temporal/poll-owners';
 
 /** A recorded run: which history file it becomes, and which execution it is. */
 export interface Recording {
@@ -251,6 +253,33 @@ export const scenarios: Scenario[] = [
       });
       await endOwner(env, settings.environment);
       return [{ file: 'pipelineWorkflow/superseded', workflowId: spec.pipelineId }];
+    },
+  },
+  {
+    name: 'owner polls the registry: a new digest of main deploys, the same one does not',
+    run: async (env) => {
+      const settings = ownerSettings({ environment: 'rec-poll', pollIntervalMs: 60_000 });
+      const owner = env.client.workflow.getHandle(ownerWorkflowId('web', settings.environment));
+      const registry = new FakeRegistry().push('main', digestOf('b'));
+      const deployed = async (count: number) => {
+        let id: string | undefined;
+        await eventually(async () => {
+          const state = await owner.query(ownerQuery);
+          id = state.history.length >= count ? state.history[0].deploymentId : state.history.length === count - 1 ? state.running : undefined;
+          return id !== undefined;
+        });
+        await ended(env, id!);
+      };
+      await withPollWorkers(env, pinningWorld(), registry, async () => {
+        await startPollingOwners(env.client, taskQueue, [settings]);
+        await deployed(1);
+        await env.sleep('2m');
+        registry.push('main', digestOf('c'));
+        await env.sleep('1m');
+        await deployed(2);
+      });
+      await endOwner(env, settings.environment);
+      return [{ file: 'environmentWorkflow/registry-poll', workflowId: owner.workflowId }];
     },
   },
   {
