@@ -15,7 +15,7 @@ export async function classify<T>(fn: () => Promise<T>): Promise<T> {
         message: error.message,
         type: error.code,
         nonRetryable: error instanceof PermanentError,
-        ...(error.details && { details: [error.details] }),
+        details: error.details ? [error.details] : [],
       });
     }
     throw error;
