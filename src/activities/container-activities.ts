@@ -1,9 +1,9 @@
-import { resolveSecret } from '../config/secrets';
-import { buildContainerOptions, upstreamFor } from '../docker/container-spec';
-import { containerName, labels } from '../docker/labels';
+import { upstreamFor } from '../docker/container-spec';
+import { containerName } from '../docker/labels';
 import type { Candidate, DeploySpec, PulledImage, ReleaseContainer } from '../model/types';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
+import { startReleaseContainer } from './release-container';
 
 export interface RetireResult {
   stopped: string[];
@@ -28,15 +28,9 @@ export function createContainerActivities(deps: HostDeps) {
         await deps.faults.before('start');
         const name = containerName(spec.deploymentId);
         const releases = await deps.containers.listReleases(spec.project, spec.environment);
+        // A retry after a crash keeps the port its first attempt's container has.
         const existing = releases.find((release) => release.name === name);
-        const port =
-          spec.network === 'host'
-            ? existing?.port ?? (await deps.ports.allocate(spec.portRange, await usedPorts(deps)))
-            : undefined;
-        const env: Record<string, string> = { ...spec.env };
-        for (const [key, ref] of Object.entries(spec.secretEnv)) env[key] = resolveSecret(ref, deps.env);
-        const options = buildContainerOptions({ spec, pinnedRef: image.pinnedRef, digest: image.digest, port, env });
-        const { id } = await deps.containers.createAndStart(options);
+        const { id, port } = await startReleaseContainer(deps, { spec, image, port: existing?.port });
         logFor(spec).info({ containerId: id.slice(0, 12), port }, 'candidate started');
         deps.faults.after('start');
         return { containerId: id, containerName: name, port, upstream: upstreamFor(spec, name, port, deps.address) };
@@ -78,10 +72,4 @@ export function createContainerActivities(deps: HostDeps) {
       return { stopped, removed };
     },
   };
-}
-
-/** Ports of every Berth container on the host, stopped ones too: a retained release gets its port back on rollback. */
-export async function usedPorts(deps: HostDeps): Promise<number[]> {
-  const containers = await deps.docker.listContainers({ all: true, filters: { label: [`${labels.managed}=true`] } });
-  return containers.map((c) => Number(c.Labels[labels.port])).filter((port) => Number.isInteger(port));
 }

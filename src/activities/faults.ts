@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/activity';
+import { failureTypes } from '../model/failures';
 
 /** Where a test can make a deploy fail; production workers carry no faults. */
 export type FaultPoint = 'pull' | 'start' | 'health' | 'switch' | 'monitor' | 'retire' | 'remove-candidate';
@@ -45,7 +46,7 @@ export class Faults {
 }
 
 function injected(point: FaultPoint, when: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`injected fault at ${point}, ${when}`, 'INJECTED_FAULT');
+  return ApplicationFailure.nonRetryable(`injected fault at ${point}, ${when}`, failureTypes.injectedFault);
 }
 
 export const noFaults = new Faults();

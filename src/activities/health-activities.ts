@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { containerPort, upstreamFor } from '../docker/container-spec';
 import { UnhealthyError } from '../model/errors';
+import { detailsWith } from '../model/failures';
 import type { Candidate, DeploySpec } from '../model/types';
 import { classify } from './failures';
 import { probe } from './http-probe';
@@ -9,7 +10,7 @@ import type { HostDeps } from './host-deps';
 /** Where a candidate's health endpoint answers, as seen from the Berth host; the liveness path unless told. */
 export async function healthUrl(deps: HostDeps, spec: DeploySpec, candidate: Candidate, path = spec.health.path): Promise<string> {
   if (candidate.port !== undefined) return `http://${upstreamFor(spec, candidate.containerName, candidate.port, deps.address)}${path}`;
-  const info = await deps.docker.getContainer(candidate.containerId).inspect();
+  const info = await deps.containers.inspect(candidate.containerId);
   const address = info.NetworkSettings.Networks[spec.network]?.IPAddress;
   return `http://${address}:${containerPort}${path}`;
 }
@@ -35,8 +36,8 @@ export function createHealthActivities(deps: HostDeps) {
         for (;;) {
           const exit = await deps.containers.exitInfo(candidate.containerId);
           if (exit.exited) {
-            const tail = await deps.containers.logTail(candidate.containerId, 40);
-            throw new UnhealthyError(`container exited with code ${exit.exitCode} before it became healthy`, tail);
+            const logTail = await deps.containers.logTail(candidate.containerId, 40);
+            throw new UnhealthyError(`container exited with code ${exit.exitCode} before it became healthy`, detailsWith('exited', 'health', { logTail }));
           }
           attempts += 1;
           const problem = await probe({ url, timeoutMs });
@@ -45,8 +46,8 @@ export function createHealthActivities(deps: HostDeps) {
           if (Date.now() - startedAt >= startPeriodMs) failures += 1;
           ctx.heartbeat({ attempts, failures, lastProblem });
           if (failures >= retries) {
-            const tail = await deps.containers.logTail(candidate.containerId, 40);
-            throw new UnhealthyError(`GET ${path} failed ${failures} times; last: ${lastProblem}`, tail);
+            const logTail = await deps.containers.logTail(candidate.containerId, 40);
+            throw new UnhealthyError(`GET ${path} failed ${failures} times; last: ${lastProblem}`, detailsWith('unhealthy', 'health', { logTail }));
           }
           await ctx.sleep(intervalMs);
         }

@@ -16,10 +16,7 @@ export function createImageActivities(deps: HostDeps) {
       return classify(async () => {
         await deps.faults.before('pull');
         const ctx = Context.current();
-        const presentBefore = await deps.docker
-          .getImage(spec.image)
-          .inspect()
-          .then(() => true, () => false);
+        const presentBefore = await deps.images.idOf(spec.image).then((id) => id !== undefined, () => false);
         const credentials = deps.registries[registryHost(spec.image)];
         const auth = credentials && {
           username: credentials.username,
@@ -48,15 +45,7 @@ export function createImageActivities(deps: HostDeps) {
     /** Undo of a pull: drops what this deploy brought to the host; an image still in use stays. */
     async removePulledImage(spec: DeploySpec, image: PulledImageInfo): Promise<void> {
       if (image.presentBefore) return;
-      for (const ref of [spec.image, image.pinnedRef]) {
-        await deps.docker
-          .getImage(ref)
-          .remove()
-          .catch((error: { statusCode?: number }) => {
-            // 404: already gone; 409: a container or another tag still uses it.
-            if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
-          });
-      }
+      for (const ref of [spec.image, image.pinnedRef]) await deps.images.remove(ref);
       logFor(spec).info({ image: spec.image }, 'removed pulled image');
     },
   };

@@ -3,6 +3,8 @@ import { withScrubbedErrors } from '../db/redact';
 import { MigrationFailedError, SchemaMismatchError } from '../db/errors';
 import type { MigrationDownResult, MigrationResult, PreflightReport } from '../model/migration-types';
 import { schemaStayedForward } from '../model/migration-types';
+import { RetryableError } from '../model/errors';
+import { failureTypes } from '../model/failures';
 import type { PulledImage } from '../model/types';
 import { classify } from './failures';
 import { MigrationRun, type MigratingSpec, type MigrationDeps } from './migration-run';
@@ -104,7 +106,9 @@ export function createMigrationActivities(deps: MigrationDeps) {
             else if (versionNow !== result.versionBefore) await commandDown(run, lock, image, result.versionBefore);
           } catch (error) {
             // A down that met a lock may pass on the next attempt; let Temporal retry it, bounded.
-            if (error instanceof MigrationFailedError) throw new Error(error.message, { cause: error });
+            if (error instanceof MigrationFailedError || error instanceof RetryableError) {
+              throw new RetryableError(failureTypes.migrationDownFailed, error.message, error.details && { ...error.details, kind: 'migration-down', step: 'compensation' });
+            }
             throw error;
           }
           const versionAfter = await readVersion(run, lock);

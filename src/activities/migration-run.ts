@@ -11,9 +11,10 @@ import type { MigrationSpec } from '../model/migration-types';
 import type { DeploySpec } from '../model/types';
 import type { HostDeps } from './host-deps';
 import { deploySecrets } from './scrubber';
+import { containerEnv } from './secret-env';
 
 /** What migrations need of a host's dependencies; a HostDeps is one. */
-export type MigrationDeps = Pick<HostDeps, 'docker' | 'env' | 'log'>;
+export type MigrationDeps = Pick<HostDeps, 'oneOffs' | 'env' | 'log'>;
 
 /** DeploySpec as it will be once it carries `migrations`; identical to DeploySpec from then on. */
 export type MigratingSpec = DeploySpec & { migrations?: MigrationSpec };
@@ -111,13 +112,9 @@ export class MigrationRun {
    * timeouts as PGOPTIONS, and what the deploy is.
    */
   containerEnv(extra: Record<string, string> = {}): Record<string, string> {
-    const env: Record<string, string> = { ...this.spec.env };
-    for (const [key, ref] of Object.entries(this.spec.secretEnv)) {
-      env[key] = resolve(ref, this.deps.env, (message) => new PermanentError('SECRET_UNRESOLVED', `secrets.${key}: ${message}`));
-      this.secrets.push(env[key]);
-    }
+    // The scrubber already masks these values: `secrets` came from the same resolution.
     return {
-      ...env,
+      ...containerEnv(this.spec, this.deps.env),
       [this.migrations.databaseUrlEnv]: this.url,
       PGOPTIONS: pgOptions(this.migrations),
       BERTH_DEPLOYMENT_ID: this.spec.deploymentId,

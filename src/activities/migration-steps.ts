@@ -4,9 +4,10 @@ import { applyMigrations, ensureMigrationsTable, readApplied, revertDeployment, 
 import { MigrationFailedError, SchemaMismatchError } from '../db/errors';
 import { parseMigrationFiles, planMigrations, type MigrationFile } from '../db/migration-files';
 import { readSchemaVersion } from '../db/schema-version';
-import { readImageDir } from '../docker/image-files';
-import { runOneOff, type OneOffResult } from '../docker/one-off';
+import type { OneOffResult } from '../docker/one-off';
 import { containerName } from '../docker/labels';
+import { RetryableError } from '../model/errors';
+import { detailsWith, failureTypes } from '../model/failures';
 import type { PulledImage } from '../model/types';
 import type { MigrationRun } from './migration-run';
 
@@ -36,12 +37,15 @@ export function readVersion(run: MigrationRun, lock: MigrationLock): Promise<str
 
 /** The built-in runner's files, read from the new image before any lock is taken: a bad set fails without touching the database. */
 export async function readMigrationFiles(run: MigrationRun, image: PulledImage): Promise<MigrationFile[]> {
-  const files = await readImageDir(run.deps.docker, run.log, {
-    image: image.pinnedRef,
-    dir: run.migrations.dir!,
-    name: `${containerName(run.spec.deploymentId)}-migration-files`,
-    labels: run.containerLabels('migration-files'),
-  });
+  const files = await run.deps.oneOffs.readImageDir(
+    {
+      image: image.pinnedRef,
+      dir: run.migrations.dir!,
+      name: `${containerName(run.spec.deploymentId)}-migration-files`,
+      labels: run.containerLabels('migration-files'),
+    },
+    run.log,
+  );
   return parseMigrationFiles(files);
 }
 
@@ -87,9 +91,7 @@ export function builtinDown(run: MigrationRun, lock: MigrationLock, files: Migra
 function oneOff(run: MigrationRun, image: PulledImage, role: 'up' | 'down', command: string[], env: Record<string, string>): Promise<OneOffResult> {
   // Only the forward run stops on cancel; a down always runs to its end.
   const signal = role === 'up' ? Context.current().cancellationSignal : undefined;
-  return runOneOff(
-    run.deps.docker,
-    run.log,
+  return run.deps.oneOffs.run(
     {
       name: `${containerName(run.spec.deploymentId)}-migrate${role === 'down' ? '-down' : ''}`,
       image: image.pinnedRef,
@@ -99,6 +101,7 @@ function oneOff(run: MigrationRun, image: PulledImage, role: 'up' | 'down', comm
       labels: run.containerLabels('migration'),
     },
     { timeoutMs: run.migrations.runTimeoutMs, onLine: run.emit, redact: run.scrub, signal },
+    run.log,
   );
 }
 
@@ -115,7 +118,8 @@ export async function commandDown(run: MigrationRun, lock: MigrationLock, image:
   run.progress.phase = 'reverting';
   const result = await oneOff(run, image, 'down', run.migrations.down!, run.containerEnv({ BERTH_SCHEMA_VERSION_BEFORE: versionBefore ?? '' }));
   if (result.exitCode !== 0) {
-    throw new Error(`${exitProblem('down command', result, run.migrations.runTimeoutMs)}\n--- migration output (tail) ---\n${result.tail.join('\n')}`);
+    // Retryable: a down that met a lock may pass on the next attempt.
+    throw new RetryableError(failureTypes.migrationDownFailed, exitProblem('down command', result, run.migrations.runTimeoutMs), detailsWith('migration-down', 'migrate', { outputTail: result.tail.join('\n') }));
   }
   const versionNow = await readVersion(run, lock);
   if (versionNow !== versionBefore) throw new SchemaMismatchError(versionBefore, versionNow);

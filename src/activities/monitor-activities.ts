@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { UnhealthyError } from '../model/errors';
+import { detailsWith } from '../model/failures';
 import type { Candidate, DeploySpec } from '../model/types';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
@@ -28,8 +29,8 @@ export function createMonitorActivities(deps: HostDeps) {
             failures += 1;
             deps.log.warn({ deploymentId: spec.deploymentId, problem, failures }, 'monitor probe failed');
             if (failures >= monitorFailures) {
-              const tail = await deps.containers.logTail(candidate.containerId, 40);
-              throw new UnhealthyError(`verify through the proxy failed ${failures} times within the monitor window; last: ${problem}`, tail);
+              const logTail = await deps.containers.logTail(candidate.containerId, 40);
+              throw new UnhealthyError(`verify through the proxy failed ${failures} times within the monitor window; last: ${problem}`, detailsWith('monitor', 'monitor', { logTail }));
             }
           }
           ctx.heartbeat({ probes, failures });

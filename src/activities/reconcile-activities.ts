@@ -1,14 +1,12 @@
 import { Context } from '@temporalio/activity';
-import { resolveSecret } from '../config/secrets';
-import { buildContainerOptions, portOfUpstream, upstreamFor } from '../docker/container-spec';
+import { portOfUpstream, upstreamFor } from '../docker/container-spec';
 import { parseImageRef } from '../model/image-ref';
 import type { ReleaseSummary } from '../model/owner-types';
 import type { DeploySpec, ReleaseContainer } from '../model/types';
-import { statusOf } from '../docker/docker-api';
-import { usedPorts } from './container-activities';
 import type { HostDeps } from './host-deps';
 import { healthUrl } from './health-activities';
 import { probe } from './http-probe';
+import { startReleaseContainer } from './release-container';
 import { verifyThroughProxy } from './verify-through-proxy';
 
 export interface ReconcileResult {
@@ -40,11 +38,7 @@ export function createReconcileActivities(deps: HostDeps) {
   async function recreate(spec: DeploySpec, desired: ReleaseSummary, port: number | undefined): Promise<ReleaseContainer> {
     const pinnedRef = `${parseImageRef(spec.image).repository}@${desired.digest}`;
     const image = await deps.images.pull(pinnedRef, { onProgress: () => Context.current().heartbeat() });
-    const env: Record<string, string> = { ...spec.env };
-    for (const [key, ref] of Object.entries(spec.secretEnv)) env[key] = resolveSecret(ref, deps.env);
-    const usable = port !== undefined ? port : await deps.ports.allocate(spec.portRange, await usedPorts(deps));
-    const options = buildContainerOptions({ spec: { ...spec, deploymentId: desired.release }, pinnedRef: image.pinnedRef, digest: image.digest, port: usable, env });
-    const { id } = await deps.containers.createAndStart(options);
+    const { id } = await startReleaseContainer(deps, { spec, image, release: desired.release, port });
     await deps.containers.setRestartPolicy(id, 'unless-stopped');
     return (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.id === id)!;
   }
@@ -58,17 +52,11 @@ export function createReconcileActivities(deps: HostDeps) {
     if (!desired.digest) return undefined;
     if (current.digest !== desired.digest) return current.digest || 'an unrecorded digest';
     const pinnedRef = `${parseImageRef(spec.image).repository}@${desired.digest}`;
-    const recorded = await deps.docker
-      .getImage(pinnedRef)
-      .inspect()
-      .catch((error: unknown) => {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      });
+    const recorded = await deps.images.idOf(pinnedRef);
     // Without the recorded image here the comparison cannot be made; the label agreed.
     if (!recorded) return undefined;
     const running = (await deps.containers.inspect(current.id)).Image;
-    return running === recorded.Id ? undefined : `image ${running.slice(0, 19)}`;
+    return running === recorded ? undefined : `image ${running.slice(0, 19)}`;
   }
 
   return {
@@ -96,13 +84,11 @@ export function createReconcileActivities(deps: HostDeps) {
         }
       }
       if (!current.running) {
-        await deps.docker.getContainer(current.id).start().catch((error: { statusCode?: number }) => {
-          if (error.statusCode !== 304) throw error;
-        });
+        await deps.containers.start(current.id);
         healed.push(`started ${current.name}`);
       }
       if (!(await healthy(spec, current))) {
-        await deps.docker.getContainer(current.id).restart({ t: Math.ceil(spec.stopTimeoutMs / 1000) });
+        await deps.containers.restart(current.id, spec.stopTimeoutMs);
         if (await healthy(spec, current)) healed.push(`restarted unhealthy ${current.name}`);
         else problems.push(`${current.name} is unhealthy even after a restart`);
       }

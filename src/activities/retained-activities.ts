@@ -8,12 +8,6 @@ export interface RetainedStart {
   wasRunning: boolean;
 }
 
-function ignoreStatus(status: number) {
-  return (error: { statusCode?: number }) => {
-    if (error.statusCode !== status) throw error;
-  };
-}
-
 export function createRetainedActivities(deps: HostDeps) {
   const logFor = (spec: DeploySpec) =>
     deps.log.child({ deploymentId: spec.deploymentId, project: spec.project, environment: spec.environment });
@@ -27,7 +21,7 @@ export function createRetainedActivities(deps: HostDeps) {
       const retained = (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.release === release);
       if (!retained) return undefined;
       const wasRunning = retained.running;
-      if (!wasRunning) await deps.docker.getContainer(retained.id).start().catch(ignoreStatus(304));
+      if (!wasRunning) await deps.containers.start(retained.id);
       logFor(spec).info({ containerId: retained.id.slice(0, 12), release, wasRunning }, 'retained release started');
       return {
         wasRunning,

@@ -3,6 +3,7 @@ import { resolveSecret } from '../config/secrets';
 import { scrub, secretsOfUrl } from '../db/redact';
 import type { DeploySpec } from '../model/types';
 import type { RegistryCredentials } from './host-deps';
+import { resolveSecretEnv } from './secret-env';
 
 /** Shorter values would mask ordinary words; a secret that short is not one. */
 const minSecretLength = 4;
@@ -13,9 +14,10 @@ const minSecretLength = 4;
  * registry passwords. A reference that does not resolve has no value to leak.
  */
 export function deploySecrets(env: NodeJS.ProcessEnv, registries: RegistryCredentials, spec: Partial<Pick<DeploySpec, 'secretEnv' | 'migrations'>> | undefined): string[] {
-  const refs = [...Object.values(spec?.secretEnv ?? {}), ...Object.values(registries).map((credentials) => credentials.password)];
+  // The very values containers get: the env secrets resolve through the same function.
+  const values = Object.values(resolveSecretEnv(spec?.secretEnv ?? {}, env).values).flatMap(secretsOfUrl);
+  const refs = Object.values(registries).map((credentials) => credentials.password);
   if (spec?.migrations?.database) refs.push(spec.migrations.database);
-  const values: string[] = [];
   for (const ref of refs) {
     try {
       values.push(...secretsOfUrl(resolveSecret(ref, env)));

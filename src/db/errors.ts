@@ -1,4 +1,5 @@
 import { PermanentError } from '../model/errors';
+import { detailsWith, failureTypes } from '../model/failures';
 import type { PreflightCheck } from '../model/migration-types';
 
 /**
@@ -36,13 +37,10 @@ export class ChecksumDriftError extends PermanentError {
   }
 }
 
-/** The migration itself failed (SQL error, lock or statement timeout, non-zero exit). */
+/** The migration itself failed (SQL error, lock or statement timeout, non-zero exit); its output tail travels in the details. */
 export class MigrationFailedError extends PermanentError {
-  constructor(
-    message: string,
-    readonly outputTail = '',
-  ) {
-    super('MIGRATION_FAILED', outputTail ? `${message}\n--- migration output (tail) ---\n${outputTail}` : message);
+  constructor(message: string, outputTail = '') {
+    super(failureTypes.migrationFailed, message, detailsWith('migration', 'migrate', { outputTail }));
   }
 }
 

@@ -1,4 +1,5 @@
-import { PermanentError } from '../model/errors';
+import { PermanentError, RetryableError } from '../model/errors';
+import type { FailureDetails } from '../model/failures';
 
 const mask = '[redacted]';
 
@@ -36,13 +37,22 @@ export function scrub(text: string, secrets: string[]): string {
  * original travels on.
  */
 export function scrubError(error: unknown, secrets: string[]): Error {
-  if (error instanceof Error && scrub(`${error.message}\n${error.stack ?? ''}`, secrets) === `${error.message}\n${error.stack ?? ''}` && error.cause === undefined) {
-    return error;
+  if (error instanceof Error && error.cause === undefined) {
+    const details = error instanceof PermanentError || error instanceof RetryableError ? error.details : undefined;
+    const texts = [error.message, error.stack ?? '', ...Object.values(details ?? {})];
+    if (texts.every((text) => scrub(text, secrets) === text)) return error;
   }
   const message = scrub(error instanceof Error ? error.message : String(error), secrets);
-  const clean = error instanceof PermanentError ? new PermanentError(error.code, message) : new Error(message);
+  const clean =
+    error instanceof PermanentError ? new PermanentError(error.code, message, scrubDetails(error.details, secrets))
+    : error instanceof RetryableError ? new RetryableError(error.code, message, scrubDetails(error.details, secrets))
+    : new Error(message);
   if (error instanceof Error) clean.stack = scrub(error.stack ?? '', secrets);
   return clean;
+}
+
+function scrubDetails(details: FailureDetails | undefined, secrets: string[]): FailureDetails | undefined {
+  return details && (Object.fromEntries(Object.entries(details).map(([key, value]) => [key, scrub(value, secrets)])) as unknown as FailureDetails);
 }
 
 /** Runs `fn`; whatever it throws leaves with its secrets masked. */

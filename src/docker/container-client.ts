@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { PermanentError, TimeoutError } from '../model/errors';
 import type { Logger } from '../logger';
 import type { ReleaseContainer } from '../model/types';
-import { containerFields, messageOf, shortId, statusOf } from './docker-api';
+import { benign, containerFields, messageOf, shortId, statusOf } from './docker-api';
 import { environmentFilters, labels } from './labels';
 import { demultiplexLogs } from './log-stream';
 import { toReleases } from './release-list';
@@ -42,15 +42,27 @@ export class ContainerClient {
       this.log.debug({ containerId: shortId(id) }, 'container already running');
       return { id };
     }
-    this.log.debug({ containerId: shortId(id) }, 'starting container');
-    try {
-      await this.docker.getContainer(id).start();
-      this.log.info({ containerId: shortId(id), container: name }, 'started container');
-    } catch (error) {
-      if (statusOf(error) !== 304) throw error;
-      this.log.debug({ containerId: shortId(id) }, 'container was already started');
-    }
+    await this.start(id);
     return { id };
+  }
+
+  /** Starts a created or stopped container; one already running (304) is fine. */
+  async start(idOrName: string): Promise<void> {
+    this.log.debug(containerFields(idOrName), 'starting container');
+    try {
+      await this.docker.getContainer(idOrName).start();
+      this.log.info(containerFields(idOrName), 'started container');
+    } catch (error) {
+      benign(error, [304]);
+      this.log.debug(containerFields(idOrName), 'container was already started');
+    }
+  }
+
+  /** Stops within `timeoutMs` (then Docker kills) and starts again. */
+  async restart(idOrName: string, timeoutMs: number): Promise<void> {
+    this.log.debug({ ...containerFields(idOrName), timeoutMs }, 'restarting container');
+    await this.docker.getContainer(idOrName).restart({ t: Math.ceil(timeoutMs / 1000) });
+    this.log.info(containerFields(idOrName), 'restarted container');
   }
 
   private async createOrAdopt(name: string, options: Dockerode.ContainerCreateOptions): Promise<string> {
@@ -144,10 +156,10 @@ export class ContainerClient {
     this.log.debug({ project, environment, count: rows.length }, 'listed releases');
     return toReleases(rows);
   }
-}
 
-/** Swallows the Docker statuses a caller expects (returning undefined); rethrows anything else. */
-function benign(error: unknown, statuses: number[]): undefined {
-  if (statuses.includes(statusOf(error) ?? -1)) return undefined;
-  throw error;
+  /** Host ports of every Berth container on the host, stopped ones too: a retained release gets its port back on rollback. */
+  async managedPorts(): Promise<number[]> {
+    const rows = await this.docker.listContainers({ all: true, filters: { label: [`${labels.managed}=true`] } });
+    return rows.map((row) => Number(row.Labels[labels.port])).filter((port) => Number.isInteger(port));
+  }
 }

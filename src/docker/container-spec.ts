@@ -9,6 +9,8 @@ export const containerPort = 8080;
 /** What one candidate container is built from. `env` holds resolved secrets and must never be logged. */
 export interface ContainerInput {
   spec: DeploySpec;
+  /** The deployment id of the release the container runs (its name and release label); `spec.deploymentId` when absent. */
+  release?: string;
   pinnedRef: string;
   digest: string;
   /** Host port; required under host networking, ignored otherwise. */
@@ -36,6 +38,7 @@ function hostPort(spec: DeploySpec, port: number | undefined): number | undefine
  */
 export function buildContainerOptions(input: ContainerInput): Dockerode.ContainerCreateOptions {
   const { spec, pinnedRef, digest, env } = input;
+  const release = input.release ?? spec.deploymentId;
   const port = hostPort(spec, input.port);
   const finalEnv: Record<string, string> = { ...env, PORT: String(port ?? containerPort) };
   for (const key of Object.keys(finalEnv)) {
@@ -45,14 +48,14 @@ export function buildContainerOptions(input: ContainerInput): Dockerode.Containe
     [labels.managed]: 'true',
     [labels.project]: spec.project,
     [labels.environment]: spec.environment,
-    [labels.release]: spec.deploymentId,
+    [labels.release]: release,
     [labels.deployment]: spec.deploymentId,
     [labels.image]: spec.image,
     [labels.digest]: digest,
   };
   if (port !== undefined) containerLabels[labels.port] = String(port);
   return {
-    name: containerName(spec.deploymentId),
+    name: containerName(release),
     Image: pinnedRef,
     Env: Object.keys(finalEnv)
       .sort()

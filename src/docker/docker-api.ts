@@ -26,3 +26,9 @@ export function shortId(idOrName: string): string {
 export function containerFields(idOrName: string): { containerId: string } | { container: string } {
   return /^[0-9a-f]{12,64}$/.test(idOrName) ? { containerId: shortId(idOrName) } : { container: idOrName };
 }
+
+/** Swallows the Docker statuses a caller expects (returning undefined); rethrows anything else. */
+export function benign(error: unknown, statuses: number[]): undefined {
+  if (statuses.includes(statusOf(error) ?? -1)) return undefined;
+  throw error;
+}

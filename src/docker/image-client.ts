@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import { ImageNotFoundError, InvalidReferenceError, RegistryAuthError } from '../model/errors';
 import type { Logger } from '../logger';
 import type { PulledImage } from '../model/types';
-import { messageOf, statusOf } from './docker-api';
+import { benign, messageOf, statusOf } from './docker-api';
 import { canonicalRepository, parseImageRef } from '../model/image-ref';
 
 /** Credentials in the shape the Docker API's X-Registry-Auth header takes. */
@@ -92,6 +92,29 @@ export class ImageClient {
       };
       this.docker.modem.followProgress(stream, onFinished, onEvent);
     });
+  }
+
+  /** The local image id of `ref`, or undefined when the host does not have it. */
+  async idOf(ref: string): Promise<string | undefined> {
+    this.log.debug({ image: ref }, 'inspecting image');
+    const info = await this.docker
+      .getImage(ref)
+      .inspect()
+      .catch((error) => benign(error, [404]));
+    this.log.debug({ image: ref, present: info !== undefined }, 'inspected image');
+    return info?.Id;
+  }
+
+  /** Removes a tag or image; one already gone (404) or still used by a container or another tag (409) stays as it is. */
+  async remove(ref: string): Promise<void> {
+    this.log.debug({ image: ref }, 'removing image');
+    try {
+      await this.docker.getImage(ref).remove();
+      this.log.info({ image: ref }, 'removed image');
+    } catch (error) {
+      benign(error, [404, 409]);
+      this.log.debug({ image: ref, status: statusOf(error) }, statusOf(error) === 404 ? 'no image to remove' : 'image still in use');
+    }
   }
 
   /** The registry digest of the pulled image, read from RepoDigests for this repository. */

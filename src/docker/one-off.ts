@@ -1,7 +1,9 @@
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { Logger } from '../logger';
-import { shortId, statusOf } from './docker-api';
+import { benign, shortId } from './docker-api';
+import { readImageDir, type ImageDirOptions } from './image-files';
+import { lines } from './output-lines';
 
 /** What a one-off container runs. `env` holds resolved secrets and must never be logged. */
 export interface OneOffInput {
@@ -54,33 +56,31 @@ export function buildOneOffOptions(input: OneOffInput): Dockerode.ContainerCreat
   };
 }
 
-/** Splits a byte stream into lines, long lines cut at 4 KiB, the last partial line flushed at the end. */
-function lines(stream: PassThrough, onLine: (line: string) => void): Promise<void> {
-  let pending = '';
-  stream.on('data', (chunk: Buffer) => {
-    pending += chunk.toString('utf8');
-    let newline: number;
-    while ((newline = pending.indexOf('\n')) !== -1 || pending.length > 4096) {
-      const end = newline === -1 ? 4096 : newline;
-      onLine(pending.slice(0, end).replace(/\r$/, ''));
-      pending = pending.slice(newline === -1 ? end : end + 1);
-    }
-  });
-  return new Promise((resolve) =>
-    stream.on('end', () => {
-      if (pending) onLine(pending);
-      resolve();
-    }),
-  );
-}
-
 async function removeQuietly(docker: Dockerode, idOrName: string): Promise<void> {
   await docker
     .getContainer(idOrName)
     .remove({ force: true, v: true })
-    .catch((error) => {
-      if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
-    });
+    .catch((error) => benign(error, [404, 409]));
+}
+
+/**
+ * One-off containers of one Docker host, the only way activities run one:
+ * a command run to its end (a migration), or an image's files read without
+ * running anything. Each call may log with the caller's own logger.
+ */
+export class OneOffRunner {
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly log: Logger,
+  ) {}
+
+  run(input: OneOffInput, options: RunOptions, log: Logger = this.log): Promise<OneOffResult> {
+    return runOneOff(this.docker, log, input, options);
+  }
+
+  readImageDir(options: ImageDirOptions, log: Logger = this.log): Promise<Record<string, Buffer>> {
+    return readImageDir(this.docker, log, options);
+  }
 }
 
 /**

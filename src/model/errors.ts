@@ -1,3 +1,5 @@
+import { failureTypes, type FailureDetails } from './failures';
+
 /**
  * The small set of typed errors. A PermanentError will fail the same way on
  * every attempt (bad reference, unknown tag, refused credentials, invalid
@@ -8,9 +10,23 @@ export class PermanentError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Carried to the workflow as the failure's details; the message stays free of tails. */
+    readonly details?: FailureDetails,
   ) {
     super(message);
     this.name = 'PermanentError';
+  }
+}
+
+/** A transient problem (Temporal retries it) that still carries structured details to the workflow. */
+export class RetryableError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: FailureDetails,
+  ) {
+    super(message);
+    this.name = 'RetryableError';
   }
 }
 
@@ -32,13 +48,10 @@ export class InvalidReferenceError extends PermanentError {
   }
 }
 
-/** The candidate exited or never became healthy; carries its log tail. */
+/** The candidate exited or never became healthy; its log tail travels in the details. */
 export class UnhealthyError extends PermanentError {
-  constructor(
-    message: string,
-    readonly logTail: string,
-  ) {
-    super('UNHEALTHY', logTail ? `${message}\n--- container log (tail) ---\n${logTail}` : message);
+  constructor(message: string, details: FailureDetails) {
+    super(failureTypes.unhealthy, message, details);
   }
 }
 

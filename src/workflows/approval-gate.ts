@@ -1,4 +1,5 @@
 import { ApplicationFailure, condition, patched, setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { failureTypes } from '../model/failures';
 import { BerthStatus } from '../model/search-attributes';
 import { approveSignal, decideUpdate, rejectSignal } from './definitions';
 import { approverOf } from './environment-state';
@@ -71,12 +72,12 @@ export class ApprovalGate {
     const decided = this.decided;
     if (!decided) {
       this.record.approval = { status: 'expired', requestedAt, decidedAt: new Date().toISOString() };
-      throw ApplicationFailure.nonRetryable(`no decision within the approval timeout (${spec.approvalTimeoutMs} ms)`, 'Expired');
+      throw ApplicationFailure.nonRetryable(`no decision within the approval timeout (${spec.approvalTimeoutMs} ms)`, failureTypes.expired);
     }
     const status = decided.decision === 'approve' ? 'approved' : 'rejected';
     this.record.approval = { status, requestedAt, decidedAt: decided.at, by: decided.by, via: decided.via, ...(decided.comment !== undefined && { comment: decided.comment }) };
     // In the memo, so the deploy list and history name the approver without a query.
     if (patched('approval-in-memo')) upsertMemo({ approval: approverOf(this.record.approval) });
-    if (status === 'rejected') throw ApplicationFailure.nonRetryable(`rejected by ${decided.by}${decided.comment ? `: ${decided.comment}` : ''}`, 'Rejected');
+    if (status === 'rejected') throw ApplicationFailure.nonRetryable(`rejected by ${decided.by}${decided.comment ? `: ${decided.comment}` : ''}`, failureTypes.rejected);
   }
 }

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { DeployEvent } from '../model/event-types';
+import { failureTypes, tailMarkers } from '../model/failures';
 import type { DeployRecord, DeployStatus } from '../model/types';
 
 /** Pure helpers that turn how a deploy ended into its outcome and its words. */
@@ -12,13 +13,14 @@ export function finalEvent(outcome: DeployStatus): DeployEvent['event'] {
 /** A person said no, or nobody answered in time: not a failure of the release. */
 export function gateOutcomeOf(error: unknown): 'rejected' | 'expired' | undefined {
   if (!(error instanceof ApplicationFailure)) return undefined;
-  if (error.type === 'Rejected') return 'rejected';
-  if (error.type === 'Expired') return 'expired';
+  if (error.type === failureTypes.rejected) return 'rejected';
+  if (error.type === failureTypes.expired) return 'expired';
   return undefined;
 }
 
+/** The log tail inside a reason: how failures carried it before they carried details, kept for deploys recorded then. */
 export function logTailOf(reason: string | undefined): string | undefined {
-  const marker = '--- container log (tail) ---\n';
+  const marker = `${tailMarkers.logTail}\n`;
   const at = reason?.indexOf(marker) ?? -1;
   return at >= 0 ? reason!.slice(at + marker.length) : undefined;
 }

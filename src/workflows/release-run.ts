@@ -4,7 +4,7 @@ import { Announcer } from './announcer';
 import { defaultHostTimeoutMs } from './host-wait';
 import { eventOf, finalEvent, gateOutcomeOf, logTailOf } from './outcome';
 import { Saga } from './saga';
-import { StepLog, failureMessage } from './step-log';
+import { StepLog, failureDetails, failureMessage } from './step-log';
 import { deployEndedSignal, statusQuery } from './definitions';
 import { hostActivities, notify, type HostActs } from './workflow-activities';
 import type { Candidate, DeployKind, DeployRecord, DeploySpec, DeployStatus } from '../model/types';
@@ -131,7 +131,9 @@ export class ReleaseRun {
     const failedStep = this.steps.lastFailed();
     this.record.failedStep = cancelled ? undefined : failedStep?.name;
     this.record.reason = cancelled ? `cancelled during ${this.steps.lastCancelled()?.name ?? 'start-up'}` : failedStep?.error ?? failureMessage(error);
-    this.record.logTail = logTailOf(this.record.reason);
+    // Failures carry their log tail as details; histories recorded before that carry it inside the message.
+    const details = failedStep && !cancelled ? this.steps.detailsOf(failedStep) : failureDetails(error);
+    this.record.logTail = details ? details.logTail : logTailOf(this.record.reason);
     for (const line of this.record.logTail?.split('\n').filter(Boolean) ?? []) this.steps.log(failedStep?.name ?? 'compensation', line);
     let leftToFix: string[] = [];
     await this.steps

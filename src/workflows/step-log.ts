@@ -1,4 +1,5 @@
-import { isCancellation, setCurrentDetails } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, setCurrentDetails } from '@temporalio/workflow';
+import { failureDetailsOf, failureText, type FailureDetails } from '../model/failures';
 import type { DeployEventLine, StepName, StepRecord } from '../model/types';
 
 /** The most lines a record keeps; the oldest log lines go first. */
@@ -12,6 +13,8 @@ export class StepLog {
   readonly steps: StepRecord[] = [];
   readonly events: DeployEventLine[] = [];
   private nextEventId = 1;
+  /** What each failed step's failure carried; kept beside the records, which the API shows as they are. */
+  private readonly details = new WeakMap<StepRecord, FailureDetails>();
 
   async run<T>(name: StepName, fn: () => Promise<T>): Promise<T> {
     const step: StepRecord = { name, status: 'running', startedAt: new Date().toISOString() };
@@ -26,6 +29,8 @@ export class StepLog {
     } catch (error) {
       step.status = isCancellation(error) ? 'cancelled' : 'failed';
       step.error = failureMessage(error);
+      const details = failureDetails(error);
+      if (details) this.details.set(step, details);
       throw error;
     } finally {
       step.finishedAt = new Date().toISOString();
@@ -48,6 +53,11 @@ export class StepLog {
     return [...this.steps].reverse().find((step) => step.status === 'running');
   }
 
+  /** The structured details of a failed step, when its failure carried them. */
+  detailsOf(step: StepRecord): FailureDetails | undefined {
+    return this.details.get(step);
+  }
+
   lastFailed(): StepRecord | undefined {
     return [...this.steps].reverse().find((step) => step.status === 'failed');
   }
@@ -57,11 +67,23 @@ export class StepLog {
   }
 }
 
-/** The human sentence inside an activity failure, not Temporal's wrapper text. */
-export function failureMessage(error: unknown): string {
+/** The failure an activity threw, inside Temporal's ActivityFailure wrappers. */
+function innermost(error: unknown): { message?: string; cause?: unknown } | undefined {
   let current = error as { message?: string; cause?: unknown } | undefined;
   while (current?.cause && (current as { name?: string }).name === 'ActivityFailure') {
     current = current.cause as typeof current;
   }
-  return current?.message ?? String(error);
+  return current;
+}
+
+/** The structured details an activity failed with; undefined for failures without them (and for histories recorded before them). */
+export function failureDetails(error: unknown): FailureDetails | undefined {
+  const cause = innermost(error);
+  return cause instanceof ApplicationFailure ? failureDetailsOf(cause.details) : undefined;
+}
+
+/** The human sentence inside an activity failure, not Temporal's wrapper text, with the tails its details carry. */
+export function failureMessage(error: unknown): string {
+  const message = innermost(error)?.message ?? String(error);
+  return failureText(message, failureDetails(error));
 }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import Dockerode from 'dockerode';
 import { ContainerClient } from '../../src/docker/container-client';
 import { buildContainerOptions } from '../../src/docker/container-spec';
+import { DaemonClient } from '../../src/docker/daemon-client';
 import { ImageClient } from '../../src/docker/image-client';
 import { environmentFilters } from '../../src/docker/labels';
 import { PortAllocator } from '../../src/docker/port-allocator';
@@ -114,6 +115,29 @@ describe('docker adapter against the real daemon', () => {
     });
     expect(exit).toEqual({ exited: true, exitCode: 3 });
     expect(await containers.logTail(id)).toContain('fatal: cannot open config /etc/app.conf');
+    await containers.remove(id);
+  });
+
+  it('starts, restarts and lists the ports of releases, and reads and removes images, taking the benign statuses in stride', async () => {
+    const pulled = await images.pull(v1);
+    const { port, options } = await optionsFor('adapter-web-2', v1, pulled);
+    const { id } = await containers.createAndStart(options);
+    await containers.start(id);
+    expect(await containers.managedPorts()).toContain(port);
+    await containers.stop(id, 1000);
+    await containers.start(id);
+    expect(await containers.isRunning(id)).toBe(true);
+    const startedAt = (await containers.inspect(id)).State.StartedAt;
+    await containers.restart(id, 1000);
+    expect((await containers.inspect(id)).State.StartedAt).not.toBe(startedAt);
+
+    const imageId = await images.idOf(pulled.pinnedRef);
+    expect(imageId).toBe((await containers.inspect(id)).Image);
+    expect(await images.idOf(`${world.registryAddress}/fixture/web:never-pulled`)).toBeUndefined();
+    await expect(images.remove(pulled.pinnedRef)).resolves.toBeUndefined();
+    expect(await images.idOf(v1)).toBe(imageId);
+    await expect(images.remove(`${world.registryAddress}/fixture/web:never-pulled`)).resolves.toBeUndefined();
+    expect((await new DaemonClient(docker, log).describe()).apiVersion).toMatch(/^\d+\.\d+$/);
     await containers.remove(id);
   });
 

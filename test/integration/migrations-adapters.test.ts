@@ -7,7 +7,9 @@ import pino from 'pino';
 import { createMigrationActivities, type MigratingSpec } from '../../src/activities/migration-activities';
 import { migrationsSchema } from '../../src/config/migrations-schema';
 import { ImageClient } from '../../src/docker/image-client';
+import { OneOffRunner } from '../../src/docker/one-off';
 import { migrationSpecFrom } from '../../src/config/migration-spec';
+import { failureDetailsOf, failureText } from '../../src/model/failures';
 import type { MigrationResult } from '../../src/model/migration-types';
 import type { PulledImage } from '../../src/model/types';
 import { dbappImage, type DbappTag } from '../support/dbapp-images';
@@ -21,7 +23,7 @@ const log = pino({ level: 'debug' }, { write: (line: string) => void logLines.pu
 const heartbeats: unknown[] = [];
 /** The env activities resolve `env:` references from; each test database adds its URL. */
 const secretsEnv: NodeJS.ProcessEnv = {};
-const acts = createMigrationActivities({ docker, log, env: secretsEnv });
+const acts = createMigrationActivities({ oneOffs: new OneOffRunner(docker, log), log, env: secretsEnv });
 const images = {} as Record<DbappTag, PulledImage>;
 /** Every password handed out: none may show up in logs, heartbeats, results or errors. */
 const passwords: string[] = [];
@@ -108,11 +110,13 @@ async function tables(db: TestDatabase): Promise<string[]> {
 }
 
 /** The failure an activity threw, for assertions on its type and message. */
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure & Error> {
+/** The activity's failure, with `shown`: the text a deploy record shows (the message, then the output tail its details carry). */
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure & Error & { shown: string }> {
   try {
     await promise;
   } catch (error) {
-    return error as ApplicationFailure & Error;
+    const failure = error as ApplicationFailure & Error;
+    return Object.assign(failure, { shown: failureText(failure.message, failureDetailsOf(failure.details)) });
   }
   throw new Error('expected the activity to fail');
 }
@@ -254,7 +258,7 @@ describe('migration command in a one-off container', () => {
     expect(failure.message.split('\n')[0]).toBe(
       'the migration command exited with code 1; it had moved the schema to version 2; the down command brought it back to 1',
     );
-    expect(failure.message).toContain('relation "no_such_table" does not exist');
+    expect(failure.details?.[0]).toMatchObject({ kind: 'migration', step: 'migrate', outputTail: expect.stringContaining('relation "no_such_table" does not exist') });
     expect(await columns(db, 'items')).toEqual(['id', 'name']);
   });
 
@@ -392,10 +396,10 @@ describe('lock_timeout keeps a blocked migration from blocking everyone else', (
       const startedAt = Date.now();
       const failure = await failureOf(activity().run(acts.migrate, spec(db, config), images.v2));
       const activityMs = Date.now() - startedAt;
-      const statementMs = Number(/failed after (\d+) ?ms/.exec(failure.message)?.[1]);
+      const statementMs = Number(/failed after (\d+) ?ms/.exec(failure.shown)?.[1]);
       console.log(`lock_timeout 1s, ${mode}: the blocked statement gave up after ${statementMs} ms; the whole migrate activity took ${activityMs} ms`);
       expect(failure.type).toBe('MIGRATION_FAILED');
-      expect(failure.message).toContain('canceling statement due to lock timeout');
+      expect(failure.shown).toContain('canceling statement due to lock timeout');
       expect(statementMs).toBeGreaterThanOrEqual(950);
       expect(statementMs).toBeLessThan(1_600);
       await holder.query('ROLLBACK');
@@ -432,7 +436,7 @@ describe('lock_timeout keeps a blocked migration from blocking everyone else', (
     await probing;
     await reader.query('ROLLBACK');
     console.log(`lock_timeout 1500ms, probe queued behind the ALTER: latencies ${latencies.join(', ')} ms (max ${Math.max(...latencies)} ms)`);
-    expect(failure.message).toContain('canceling statement due to lock timeout');
+    expect(failure.shown).toContain('canceling statement due to lock timeout');
     expect(Math.max(...latencies)).toBeGreaterThan(200);
     expect(Math.max(...latencies)).toBeLessThan(1_500 + 500);
   });
@@ -446,9 +450,9 @@ describe('database credentials', () => {
     expect(result.outputTail).toContain('connecting to [redacted]');
     const failing = { command: ['/bin/sh', '-c', 'echo "still $DATABASE_URL"; exit 3'], down: command.down };
     const failure = await failureOf(activity().run(acts.migrate, spec(db, failing), images.v1));
-    expect(failure.message).toContain('still [redacted]');
+    expect(failure.shown).toContain('still [redacted]');
 
-    const everything = [...logLines, JSON.stringify(heartbeats), JSON.stringify(result), failure.message, failure.stack ?? ''].join('\n');
+    const everything = [...logLines, JSON.stringify(heartbeats), JSON.stringify(result), failure.shown, failure.stack ?? ''].join('\n');
     for (const password of passwords) expect(everything).not.toContain(password);
     expect(everything).not.toContain(db.url);
   });

@@ -51,6 +51,26 @@ describe('container spec', () => {
     });
   });
 
+  it('builds a recreated release under its own name and release label, the creating deployment kept apart', () => {
+    const options = buildContainerOptions({ spec: specFor(), release: 'web-staging-00', pinnedRef, digest, port: 21002, env: {} });
+    expect(options).toEqual({
+      name: 'berth-web-staging-00',
+      Image: pinnedRef,
+      Env: ['PORT=21002'],
+      Labels: {
+        'berth.managed': 'true',
+        'berth.project': 'web',
+        'berth.environment': 'staging',
+        'berth.release': 'web-staging-00',
+        'berth.deployment': 'web-staging-01',
+        'berth.image': '127.0.0.1:5000/fixture/web:v1',
+        'berth.digest': digest,
+        'berth.port': '21002',
+      },
+      HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' } },
+    });
+  });
+
   it('builds named-network options with the fixed container port and no port label', () => {
     const options = buildContainerOptions({ spec: specFor({ network: 'berth' }), pinnedRef, digest, port: 21004, env: { A: '1' } });
     expect(options).toEqual({
