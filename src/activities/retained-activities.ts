@@ -1,5 +1,6 @@
 import { upstreamFor } from '../docker/container-spec';
 import type { Candidate, DeploySpec } from '../model/types';
+import { candidateOf, releaseContainers } from './app-release';
 import type { HostDeps } from './host-deps';
 
 export interface RetainedStart {
@@ -24,7 +25,14 @@ export function createRetainedActivities(deps: HostDeps) {
      * undefined when it was pruned, so the caller recreates it from its digest.
      */
     async startRetained(spec: DeploySpec, release: string): Promise<RetainedStart | undefined> {
-      const retained = (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.release === release);
+      const all = await releaseContainers(deps, spec, release);
+      // A release with replicas or processes comes back whole.
+      if (all.some((container) => container.process !== undefined)) {
+        for (const container of all.filter((c) => !c.running)) await deps.docker.getContainer(container.id).start().catch(ignoreStatus(304));
+        logFor(spec).info({ release, containers: all.length }, 'retained release started, every process');
+        return { wasRunning: all.every((c) => c.running), candidate: candidateOf(spec, all, deps.address) };
+      }
+      const retained = all[0];
       if (!retained) return undefined;
       const wasRunning = retained.running;
       if (!wasRunning) await deps.docker.getContainer(retained.id).start().catch(ignoreStatus(304));
@@ -37,6 +45,10 @@ export function createRetainedActivities(deps: HostDeps) {
 
     /** Undo of startRetained: the release goes back to being kept, stopped. */
     async stopRetained(spec: DeploySpec, containerId: string): Promise<void> {
+      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const release = releases.find((r) => r.id === containerId)?.release;
+      const siblings = releases.filter((r) => release !== undefined && r.release === release && r.process !== undefined && r.id !== containerId);
+      for (const sibling of siblings) await deps.containers.stop(sibling.id, spec.stopTimeoutMs);
       await deps.containers.stop(containerId, spec.stopTimeoutMs);
     },
   };
