@@ -39,9 +39,29 @@ const loggingSchema = z
     }
   });
 
-const labelKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'should be a label key like team or com.example.team').refine((key) => !key.startsWith('berth.'), 'berth.* labels are Berth\'s own');
+/** A record whose keys are checked with a message of their own (zod's own says only "Invalid key in record"). */
+function keyedBy<T extends z.ZodType>(values: T, problemOf: (key: string) => string | undefined) {
+  return z.record(z.string(), values).superRefine(
+    (record, ctx) => {
+      for (const key of Object.keys(record)) {
+        const problem = problemOf(key);
+        if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+      }
+    },
+    // Keys are checked even when a value has problems, so every problem is reported at once.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
+}
 
-const processName = name.refine((value) => value !== 'web', 'web is the process behind the proxy; name background processes otherwise');
+function labelKeyProblem(key: string): string | undefined {
+  if (key.startsWith('berth.')) return "berth.* labels are Berth's own";
+  return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key) ? undefined : 'should be a label key like team or com.example.team';
+}
+
+function processNameProblem(key: string): string | undefined {
+  if (key === 'web') return 'web is the process behind the proxy; name background processes otherwise';
+  return name.safeParse(key).success ? undefined : 'should be lowercase letters, digits and dashes';
+}
 
 const processSchema = z.strictObject({
   cmd: program.optional(),
@@ -66,8 +86,8 @@ export const appSettingsShape = {
   resources: resourcesSchema.optional(),
   logging: loggingSchema.optional(),
   user: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/, 'should be a user, uid or uid:gid, like 1000:1000').optional(),
-  labels: z.record(labelKey, z.string()).optional(),
-  processes: z.record(processName, processSchema).optional(),
+  labels: keyedBy(z.string(), labelKeyProblem).optional(),
+  processes: keyedBy(processSchema, processNameProblem).optional(),
 };
 
 export type AppSettings = { [K in keyof typeof appSettingsShape]?: z.output<(typeof appSettingsShape)[K]> };
