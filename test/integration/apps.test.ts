@@ -138,5 +138,11 @@ describe('apps: replicas, processes, volumes, limits, disk hygiene', () => {
     expect(await present(digests[v1])).toBe(false);
     expect(await present(digests[v2])).toBe(true);
     expect(await present(record.digest!)).toBe(true);
+
+    // The host listing shows what Berth's images and containers take.
+    const host = (await berth.request('GET', '/v1/hosts')).body.hosts.find((entry: { name: string }) => entry.name === berth.project);
+    expect(host.disk).toEqual({ images: { count: expect.any(Number), bytes: expect.any(Number) }, containers: { count: expect.any(Number), bytes: expect.any(Number) } });
+    expect(host.disk.images.bytes).toBeGreaterThan(0);
+    expect(host.disk.containers.count).toBeGreaterThanOrEqual(9);
   });
 });
