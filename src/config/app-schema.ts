@@ -69,7 +69,8 @@ const processSchema = z.strictObject({
   resources: resourcesSchema.optional(),
   env: z.record(envName, z.string()).default({}),
   /** Exiting or restarting within this fails the deploy. */
-  grace: duration.default(10_000),
+  // The health step's budget has 30 s beyond the web probes; a longer grace would outlast it.
+  grace: duration.refine((ms) => ms <= 30_000, 'should be at most 30s').default(10_000),
   /** A command run in the container; exit 0 means healthy. */
   healthcheck: program.optional(),
 });

@@ -93,8 +93,9 @@ describe('app settings in the config', () => {
   });
 
   it('names the environment when the problem is in its overrides', () => {
-    expect(issuesOf(configWith({}, { processes: { Bad_Name: {}, mailer: { grace: 'soon' } } })).sort()).toEqual([
+    expect(issuesOf(configWith({}, { processes: { Bad_Name: {}, mailer: { grace: 'soon' }, cron: { grace: '1m' } } })).sort()).toEqual([
       'projects/web/environments/staging/processes/Bad_Name: should be lowercase letters, digits and dashes',
+      'projects/web/environments/staging/processes/cron/grace: should be at most 30s',
       'projects/web/environments/staging/processes/mailer/grace: "soon" is not a duration like 200ms, 2s, 5m or 1h',
     ]);
   });
