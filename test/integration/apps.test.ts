@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Harness } from '../support/berth-harness';
+import { Harness, tokens } from '../support/berth-harness';
 import { eventually } from '../support/eventually';
 import { loadLoop } from '../support/proxy-client';
 
@@ -140,7 +140,7 @@ describe('apps: replicas, processes, volumes, limits, disk hygiene', () => {
     expect(await present(record.digest!)).toBe(true);
 
     // The host listing shows what Berth's images and containers take.
-    const host = (await berth.request('GET', '/v1/hosts')).body.hosts.find((entry: { name: string }) => entry.name === berth.project);
+    const host = (await berth.request('GET', '/v1/hosts', undefined, tokens.reader)).body.hosts.find((entry: { name: string }) => entry.name === berth.project);
     expect(host.disk).toEqual({ images: { count: expect.any(Number), bytes: expect.any(Number) }, containers: { count: expect.any(Number), bytes: expect.any(Number) } });
     expect(host.disk.images.bytes).toBeGreaterThan(0);
     expect(host.disk.containers.count).toBeGreaterThanOrEqual(9);
