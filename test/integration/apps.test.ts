@@ -145,4 +145,16 @@ describe('apps: replicas, processes, volumes, limits, disk hygiene', () => {
     expect(host.disk.images.bytes).toBeGreaterThan(0);
     expect(host.disk.containers.count).toBeGreaterThanOrEqual(9);
   });
+
+  it('rolls back to the retained release with every process it had', async () => {
+    const serving = (await berth.releases()).find((c) => c.running)!.release;
+    const response = await berth.request('POST', `/v1/projects/${berth.project}/environments/staging/rollback`, {});
+    const record = await berth.waitForEnd(response.body.id);
+
+    expect(record).toMatchObject({ kind: 'rollback', status: 'succeeded', release: v2 });
+    expect(await running()).toEqual([`berth-${v2}`, `berth-${v2}-web-1`, `berth-${v2}-worker-0`]);
+    expect((await berth.releases()).filter((c) => c.release === serving).map((c) => c.running)).toEqual([false, false, false]);
+    expect(await berth.proxyGet('staging')).toEqual({ status: 200, body: 'v2' });
+    await eventually(async () => (await berth.proxyGet('staging', '/data/worker.log')).body.split('\n').slice(-3).includes('v2 worker-0'), { what: 'the v2 worker writing again' });
+  });
 });
