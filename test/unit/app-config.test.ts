@@ -99,4 +99,12 @@ describe('app settings in the config', () => {
       'projects/web/environments/staging/processes/mailer/grace: "soon" is not a duration like 200ms, 2s, 5m or 1h',
     ]);
   });
+
+  it('refuses replicas behind Nginx Proxy Manager, which forwards to one target', () => {
+    const raw = { ...configWith({ replicas: 2 }, {}), proxy: { driver: 'npm', url: 'http://127.0.0.1:81', identity: 'env:NPM_EMAIL', secret: 'env:NPM_PASSWORD' } };
+    expect(issuesOf(raw)).toEqual([
+      'projects/web/environments/staging/replicas: 2 replicas need a proxy that balances (caddy or nginx); Nginx Proxy Manager forwards to one target',
+    ]);
+    expect(appOf({ ...raw, projects: { web: { ...raw.projects.web, replicas: 1 } } })?.replicas).toBe(1);
+  });
 });
