@@ -1,9 +1,12 @@
 import { upstreamFor } from '../docker/container-spec';
 import { containerName } from '../docker/labels';
 import type { Candidate, DeploySpec, PulledImage, ReleaseContainer } from '../model/types';
+import { candidateIds, releaseContainers, startRelease } from './app-release';
+import { pruneUnusedImages, removeStoppedOneOffs } from './disk-hygiene';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
 import { startReleaseContainer } from './release-container';
+import { containerEnv } from './secret-env';
 
 export interface RetireResult {
   stopped: string[];
@@ -27,6 +30,7 @@ export function createContainerActivities(deps: HostDeps) {
       return classify(async () => {
         await deps.faults.before('start');
         const name = containerName(spec.deploymentId);
+        if (spec.app) return await startRelease(deps, { ...spec, app: spec.app }, image, containerEnv(spec, deps.env));
         const releases = await deps.containers.listReleases(spec.project, spec.environment);
         // A retry after a crash keeps the port its first attempt's container has.
         const existing = releases.find((release) => release.name === name);
@@ -39,7 +43,7 @@ export function createContainerActivities(deps: HostDeps) {
 
     /** Restarts a promoted release after a daemon or host restart. */
     async promoteCandidate(spec: DeploySpec, candidate: Candidate): Promise<void> {
-      await deps.containers.setRestartPolicy(candidate.containerId, 'unless-stopped');
+      for (const id of candidateIds(candidate)) await deps.containers.setRestartPolicy(id, 'unless-stopped');
       logFor(spec).info({ containerId: candidate.containerId.slice(0, 12) }, 'candidate promoted');
     },
 
@@ -47,12 +51,16 @@ export function createContainerActivities(deps: HostDeps) {
     async removeCandidate(spec: DeploySpec): Promise<void> {
       await deps.faults.before('remove-candidate');
       await deps.containers.remove(containerName(spec.deploymentId));
+      // Replicas and processes carry the release label; the first container is found by name, as before.
+      if (spec.app) for (const container of await releaseContainers(deps, spec, spec.deploymentId)) await deps.containers.remove(container.id);
       logFor(spec).info({ container: containerName(spec.deploymentId) }, 'candidate removed');
     },
 
     /**
      * Stops every other running release of the environment (kept for
-     * rollback), then removes the oldest stopped ones beyond `keep`.
+     * rollback), then removes the oldest stopped ones beyond `keep`, whole
+     * releases (every process and replica), and with them the images no
+     * container uses any more and migration containers a crash left behind.
      */
     async retireReleases(spec: DeploySpec, keepRelease: string): Promise<RetireResult> {
       await deps.faults.before('retire');
@@ -61,14 +69,15 @@ export function createContainerActivities(deps: HostDeps) {
       const stopped: string[] = [];
       for (const release of others.filter((r) => r.running)) {
         await deps.containers.stop(release.id, spec.stopTimeoutMs);
-        stopped.push(release.release);
+        if (!stopped.includes(release.release)) stopped.push(release.release);
       }
-      const removed: string[] = [];
-      for (const release of others.slice(Math.max(0, spec.keep - 1))) {
-        await deps.containers.remove(release.id);
-        removed.push(release.release);
-      }
-      logFor(spec).info({ stopped, removed }, 'previous releases retired');
+      // Newest first, so the releases beyond keep are the tail of this list.
+      const otherReleases = [...new Set(others.map((r) => r.release))];
+      const removed = otherReleases.slice(Math.max(0, spec.keep - 1));
+      for (const release of others.filter((r) => removed.includes(r.release))) await deps.containers.remove(release.id);
+      const images = removed.length > 0 ? await pruneUnusedImages(deps, spec, others.filter((r) => removed.includes(r.release))) : [];
+      const oneOffs = await removeStoppedOneOffs(deps, spec);
+      logFor(spec).info({ stopped, removed, images, oneOffs }, 'previous releases retired');
       return { stopped, removed };
     },
   };

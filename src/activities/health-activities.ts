@@ -5,6 +5,7 @@ import { detailsWith } from '../model/failures';
 import type { Candidate, DeploySpec } from '../model/types';
 import { classify } from './failures';
 import { probe } from './http-probe';
+import { settleProcesses } from './process-grace';
 import type { HostDeps } from './host-deps';
 
 /** Where a candidate's health endpoint answers, as seen from the Berth host; the liveness path unless told. */
@@ -24,34 +25,43 @@ export function createHealthActivities(deps: HostDeps) {
     async waitHealthy(spec: DeploySpec, candidate: Candidate): Promise<{ attempts: number }> {
       return classify(async () => {
         await deps.faults.before('health');
-        const ctx = Context.current();
-        // Readiness gates the switch; the liveness path is for the monitor and reconciliation.
-        const path = spec.health.readyPath ?? spec.health.path;
-        const url = await healthUrl(deps, spec, candidate, path);
-        const { intervalMs, timeoutMs, retries, startPeriodMs } = spec.health;
-        const startedAt = Date.now();
-        let failures = 0;
+        if (!candidate.replicas && !candidate.processes) return untilHealthy(spec, candidate);
+        // Every web replica before the switch, then each process through its grace.
         let attempts = 0;
-        let lastProblem: string;
-        for (;;) {
-          const exit = await deps.containers.exitInfo(candidate.containerId);
-          if (exit.exited) {
-            const logTail = await deps.containers.logTail(candidate.containerId, 40);
-            throw new UnhealthyError(`container exited with code ${exit.exitCode} before it became healthy`, detailsWith('exited', 'health', { logTail }));
-          }
-          attempts += 1;
-          const problem = await probe({ url, timeoutMs });
-          if (problem === undefined) return { attempts };
-          lastProblem = problem;
-          if (Date.now() - startedAt >= startPeriodMs) failures += 1;
-          ctx.heartbeat({ attempts, failures, lastProblem });
-          if (failures >= retries) {
-            const logTail = await deps.containers.logTail(candidate.containerId, 40);
-            throw new UnhealthyError(`GET ${path} failed ${failures} times; last: ${lastProblem}`, detailsWith('unhealthy', 'health', { logTail }));
-          }
-          await ctx.sleep(intervalMs);
-        }
+        for (const replica of candidate.replicas ?? []) attempts += (await untilHealthy(spec, replica)).attempts;
+        await settleProcesses(deps, spec, candidate.processes ?? []);
+        return { attempts };
       });
     },
   };
+
+  async function untilHealthy(spec: DeploySpec, candidate: Candidate): Promise<{ attempts: number }> {
+    const ctx = Context.current();
+    // Readiness gates the switch; the liveness path is for the monitor and reconciliation.
+    const path = spec.health.readyPath ?? spec.health.path;
+    const url = await healthUrl(deps, spec, candidate, path);
+    const { intervalMs, timeoutMs, retries, startPeriodMs } = spec.health;
+    const startedAt = Date.now();
+    let failures = 0;
+    let attempts = 0;
+    let lastProblem: string;
+    for (;;) {
+      const exit = await deps.containers.exitInfo(candidate.containerId);
+      if (exit.exited) {
+        const logTail = await deps.containers.logTail(candidate.containerId, 40);
+        throw new UnhealthyError(`container exited with code ${exit.exitCode} before it became healthy`, detailsWith('exited', 'health', { logTail }));
+      }
+      attempts += 1;
+      const problem = await probe({ url, timeoutMs });
+      if (problem === undefined) return { attempts };
+      lastProblem = problem;
+      if (Date.now() - startedAt >= startPeriodMs) failures += 1;
+      ctx.heartbeat({ attempts, failures, lastProblem });
+      if (failures >= retries) {
+        const logTail = await deps.containers.logTail(candidate.containerId, 40);
+        throw new UnhealthyError(`GET ${path} failed ${failures} times; last: ${lastProblem}`, detailsWith('unhealthy', 'health', { logTail }));
+      }
+      await ctx.sleep(intervalMs);
+    }
+  }
 }

@@ -5,7 +5,8 @@ export function createHostInfoActivities(deps: HostDeps) {
   return {
     /** What `GET /v1/hosts` shows of this host: its dockerd, as this host's worker sees it. */
     async describeHost(): Promise<HostInfo> {
-      return { host: deps.host, docker: await deps.daemon.describe() };
+      const [docker, disk] = await Promise.all([deps.daemon.describe(), deps.daemon.diskUsage()]);
+      return { host: deps.host, docker, disk };
     },
   };
 }

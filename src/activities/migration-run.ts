@@ -127,7 +127,7 @@ export class MigrationRun {
   /** Labels of the containers a migration uses; not `berth.managed`, so they are never taken for releases. */
   containerLabels(role: 'migration' | 'migration-files'): Record<string, string> {
     return {
-      'berth.role': role,
+      [labels.oneOff]: role,
       [labels.project]: this.spec.project,
       [labels.environment]: this.spec.environment,
       [labels.deployment]: this.spec.deploymentId,

@@ -1,5 +1,6 @@
 import { upstreamFor } from '../docker/container-spec';
 import type { DeploySpec } from '../model/types';
+import { joinUpstreams, splitUpstreams } from '../model/upstream-list';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
 import { verifyThroughProxy } from './verify-through-proxy';
@@ -8,13 +9,15 @@ const routeOf = (spec: DeploySpec) => ({ project: spec.project, environment: spe
 
 export function createProxyActivities(deps: HostDeps) {
   return {
-    /** The upstream the environment's route points at now, if it has one. */
+    /** The upstreams the environment's route points at now (comma-separated when several), if it has one. */
     async readRoute(spec: DeploySpec): Promise<string | undefined> {
-      return (await deps.proxy.currentUpstreams(routeOf(spec)))?.[0];
+      const upstreams = await deps.proxy.currentUpstreams(routeOf(spec));
+      return upstreams?.length ? joinUpstreams(upstreams) : undefined;
     },
 
     /** What serves the environment now, for the approval notification's diff. */
     async describeCurrent(spec: DeploySpec): Promise<{ release: string; image: string; digest: string } | undefined> {
+      // Replica 0 stands for a release with several.
       const upstream = (await deps.proxy.currentUpstreams(routeOf(spec)))?.[0];
       if (!upstream) return undefined;
       const releases = await deps.containers.listReleases(spec.project, spec.environment);
@@ -22,12 +25,12 @@ export function createProxyActivities(deps: HostDeps) {
       return serving && { release: serving.release, image: serving.image, digest: serving.digest };
     },
 
-    /** Points the hostname at the candidate and returns once the proxy itself serves it. */
+    /** Points the hostname at the candidate (every replica at once) and returns once the proxy itself serves it. */
     async switchRoute(spec: DeploySpec, upstream: string): Promise<void> {
       await classify(async () => {
         await deps.faults.before('switch');
-        await deps.proxy.point(routeOf(spec), [upstream]);
-        await verifyThroughProxy(deps, spec, [upstream], { requireHealthy: true });
+        await deps.proxy.point(routeOf(spec), splitUpstreams(upstream));
+        await verifyThroughProxy(deps, spec, splitUpstreams(upstream), { requireHealthy: true });
         deps.faults.after('switch');
       });
     },
@@ -36,8 +39,8 @@ export function createProxyActivities(deps: HostDeps) {
     async restoreRoute(spec: DeploySpec, upstream: string | undefined): Promise<void> {
       await classify(async () => {
         if (!upstream) return deps.proxy.remove(routeOf(spec));
-        await deps.proxy.point(routeOf(spec), [upstream]);
-        await verifyThroughProxy(deps, spec, [upstream], { requireHealthy: false });
+        await deps.proxy.point(routeOf(spec), splitUpstreams(upstream));
+        await verifyThroughProxy(deps, spec, splitUpstreams(upstream), { requireHealthy: false });
       });
     },
   };

@@ -7,6 +7,7 @@ import type { HostDeps } from './host-deps';
 import { healthUrl } from './health-activities';
 import { probe } from './http-probe';
 import { startReleaseContainer } from './release-container';
+import { reconcileApp } from './reconcile-app';
 import { verifyThroughProxy } from './verify-through-proxy';
 
 export interface ReconcileResult {
@@ -67,6 +68,11 @@ export function createReconcileActivities(deps: HostDeps) {
      */
     async reconcileEnvironment(spec: DeploySpec, desired: ReleaseSummary, upstream: string | undefined): Promise<ReconcileResult> {
       const log = deps.log.child({ project: spec.project, environment: spec.environment, release: desired.release });
+      if (spec.app) {
+        const result = await reconcileApp(deps, { ...spec, app: spec.app }, desired, upstream, healthy);
+        if (result.healed.length || result.problems.length) log.warn({ healed: result.healed, problems: result.problems }, 'drift found');
+        return result;
+      }
       const healed: string[] = [];
       const problems: string[] = [];
       const releases = await deps.containers.listReleases(spec.project, spec.environment);

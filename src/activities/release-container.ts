@@ -1,4 +1,5 @@
 import { buildContainerOptions } from '../docker/container-spec';
+import { webProcess, type ContainerRole } from '../model/app-types';
 import type { DeploySpec, PulledImage } from '../model/types';
 import type { HostDeps } from './host-deps';
 import { containerEnv } from './secret-env';
@@ -10,6 +11,10 @@ export interface ReleaseContainerInput {
   release?: string;
   /** Host port to keep (a retry's, or the one the route points at); a free one is allocated otherwise. */
   port?: number;
+  /** Which container of a release with replicas or processes; web replica 0 when absent. */
+  role?: ContainerRole;
+  /** Resolved env, when the caller resolved it once for several containers. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -18,9 +23,11 @@ export interface ReleaseContainerInput {
  */
 export async function startReleaseContainer(deps: HostDeps, input: ReleaseContainerInput): Promise<{ id: string; port?: number }> {
   const { spec, image } = input;
-  const env = containerEnv(spec, deps.env);
-  const port = spec.network === 'host' ? (input.port ?? (await deps.ports.allocate(spec.portRange, await deps.containers.managedPorts()))) : undefined;
-  const options = buildContainerOptions({ spec, release: input.release, pinnedRef: image.pinnedRef, digest: image.digest, port, env });
+  const env = input.env ?? containerEnv(spec, deps.env);
+  // Background processes take no traffic, so they get no port.
+  const web = (input.role?.process ?? webProcess) === webProcess;
+  const port = spec.network === 'host' && web ? (input.port ?? (await deps.ports.allocate(spec.portRange, await deps.containers.managedPorts()))) : undefined;
+  const options = buildContainerOptions({ spec, release: input.release, pinnedRef: image.pinnedRef, digest: image.digest, port, env, role: input.role });
   const { id } = await deps.containers.createAndStart(options);
   return { id, port };
 }

@@ -1,5 +1,6 @@
 import { upstreamFor } from '../docker/container-spec';
 import type { Candidate, DeploySpec } from '../model/types';
+import { candidateOf, releaseContainers } from './app-release';
 import type { HostDeps } from './host-deps';
 
 export interface RetainedStart {
@@ -18,7 +19,14 @@ export function createRetainedActivities(deps: HostDeps) {
      * undefined when it was pruned, so the caller recreates it from its digest.
      */
     async startRetained(spec: DeploySpec, release: string): Promise<RetainedStart | undefined> {
-      const retained = (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.release === release);
+      const all = await releaseContainers(deps, spec, release);
+      // A release with replicas or processes comes back whole.
+      if (all.some((container) => container.process !== undefined)) {
+        for (const container of all.filter((c) => !c.running)) await deps.containers.start(container.id);
+        logFor(spec).info({ release, containers: all.length }, 'retained release started, every process');
+        return { wasRunning: all.every((c) => c.running), candidate: candidateOf(spec, all, deps.address) };
+      }
+      const retained = all[0];
       if (!retained) return undefined;
       const wasRunning = retained.running;
       if (!wasRunning) await deps.containers.start(retained.id);
@@ -31,6 +39,10 @@ export function createRetainedActivities(deps: HostDeps) {
 
     /** Undo of startRetained: the release goes back to being kept, stopped. */
     async stopRetained(spec: DeploySpec, containerId: string): Promise<void> {
+      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const release = releases.find((r) => r.id === containerId)?.release;
+      const siblings = releases.filter((r) => release !== undefined && r.release === release && r.process !== undefined && r.id !== containerId);
+      for (const sibling of siblings) await deps.containers.stop(sibling.id, spec.stopTimeoutMs);
       await deps.containers.stop(containerId, spec.stopTimeoutMs);
     },
   };

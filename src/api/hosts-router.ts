@@ -33,7 +33,7 @@ export function hostsRouter(config: BerthConfig, client: Client, taskQueue: stri
         args: [entry.name, describeWaitMs],
         workflowExecutionTimeout: describeWaitMs + 15_000,
       });
-      return { ...entry, worker, docker: info.docker };
+      return { ...entry, worker, docker: info.docker, ...(info.disk && { disk: info.disk }) };
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
       return { ...entry, worker, docker: null, dockerUnavailable: `host ${entry.name}'s worker did not answer: ${cause}` };

@@ -1,5 +1,6 @@
 import { canonicalRepository, withTag } from '../model/image-ref';
 import { formatListen } from '../model/listen';
+import { appSpecFrom } from './app-spec';
 import { migrationSpecFrom } from './migration-spec';
 import type { DeploySpec } from '../model/types';
 import type { BerthConfig } from './schema';
@@ -27,6 +28,7 @@ export function buildDeploySpec(
   const environment = project.environments[target.environment];
   if (!environment) throw new UnknownTargetError(`environment "${target.environment}" is not configured for project "${target.project}"`);
   const host = config.hosts[environment.host];
+  const app = appSpecFrom(environment);
   const image = target.image ?? withTag(project.image, target.tag ?? 'latest');
   if (target.image !== undefined && canonicalRepository(target.image) !== canonicalRepository(project.image)) {
     throw new ImageMismatchError(`image: should be a reference to ${project.image}, the image of project "${target.project}"`);
@@ -65,5 +67,6 @@ export function buildDeploySpec(
     env: { ...environment.env },
     secretEnv: { ...environment.secrets },
     ...(environment.migrations && { migrations: migrationSpecFrom(environment.migrations) }),
+    ...(app && { app }),
   };
 }

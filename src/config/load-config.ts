@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodError } from 'zod';
 import { configSchema, type BerthConfig } from './schema';
+import { replicaIssues } from './replica-proxy-check';
 import { settleProjects } from './settle-projects';
 
 /** A configuration problem, with one path-qualified line per issue. */
@@ -37,7 +38,10 @@ export function parseConfig(raw: unknown, source = 'configuration'): BerthConfig
       if (autoDeploy) environment.autoDeploy = autoDeploy;
     }
   }
-  return { ...result.data, projects: settled.projects };
+  const config = { ...result.data, projects: settled.projects };
+  const replicaProblems = replicaIssues(config);
+  if (replicaProblems.length > 0) throw new ConfigError(source, replicaProblems);
+  return config;
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appSettingsShape } from './app-schema';
 import { parseDeployWindow } from './deploy-window';
 import { duration, secretRef } from './fields';
 import { migrationsFields, migrationsSchema } from './migrations-schema';
@@ -58,6 +59,8 @@ const settingsShape = {
   reconcile: reconcileSchema.prefault({}),
   /** A retried request with the same idempotency key within this window gets the same deployment. */
   idempotencyWindow: duration.default(600_000),
+  /** What a release runs: cmd, replicas, processes, volumes, resources, logging, user, labels (app-schema.ts). */
+  ...appSettingsShape,
 };
 
 /** The effective settings of one environment, after merging, with code defaults filled in. */

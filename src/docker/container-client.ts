@@ -162,4 +162,17 @@ export class ContainerClient {
     const rows = await this.docker.listContainers({ all: true, filters: { label: [`${labels.managed}=true`] } });
     return rows.map((row) => Number(row.Labels[labels.port])).filter((port) => Number.isInteger(port));
   }
+
+  /** Image ids that some container on the host uses, Berth's or not, running or not. */
+  async imagesInUse(): Promise<Set<string>> {
+    const rows = await this.docker.listContainers({ all: true });
+    return new Set(rows.map((row) => row.ImageID));
+  }
+
+  /** Ids of an environment's one-off containers (migrations) that are not running. */
+  async stoppedOneOffs(project: string, environment: string): Promise<string[]> {
+    const filters = { label: [labels.oneOff, `${labels.project}=${project}`, `${labels.environment}=${environment}`], status: ['exited', 'created', 'dead'] };
+    const rows = await this.docker.listContainers({ all: true, filters });
+    return rows.map((row) => row.Id);
+  }
 }

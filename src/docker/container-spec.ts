@@ -1,6 +1,8 @@
 import type Dockerode from 'dockerode';
 import { PermanentError } from '../model/errors';
 import type { DeploySpec } from '../model/types';
+import { webProcess, type ContainerRole } from '../model/app-types';
+import { appOptions } from './app-options';
 import { containerName, labels } from './labels';
 
 /** On a named network every release listens on the same port; the container name tells them apart. */
@@ -16,6 +18,8 @@ export interface ContainerInput {
   /** Host port; required under host networking, ignored otherwise. */
   port?: number;
   env: Record<string, string>;
+  /** Which container of the release (`web` replica 0 when absent); only with `spec.app`. */
+  role?: ContainerRole;
 }
 
 function invalidSpec(message: string): PermanentError {
@@ -39,12 +43,17 @@ function hostPort(spec: DeploySpec, port: number | undefined): number | undefine
 export function buildContainerOptions(input: ContainerInput): Dockerode.ContainerCreateOptions {
   const { spec, pinnedRef, digest, env } = input;
   const release = input.release ?? spec.deploymentId;
-  const port = hostPort(spec, input.port);
-  const finalEnv: Record<string, string> = { ...env, PORT: String(port ?? containerPort) };
+  const app = appOptions(release, spec.app, input.role);
+  // Background processes take no traffic, so they get no port.
+  const isWeb = (input.role?.process ?? webProcess) === webProcess;
+  const port = isWeb ? hostPort(spec, input.port) : undefined;
+  const finalEnv: Record<string, string> = { ...env, ...app.env, ...(isWeb && { PORT: String(port ?? containerPort) }) };
   for (const key of Object.keys(finalEnv)) {
     if (key === '' || key.includes('=')) throw invalidSpec(`env: "${key}" is not a valid variable name`);
   }
   const containerLabels: Record<string, string> = {
+    ...app.userLabels,
+    ...app.roleLabels,
     [labels.managed]: 'true',
     [labels.project]: spec.project,
     [labels.environment]: spec.environment,
@@ -55,8 +64,11 @@ export function buildContainerOptions(input: ContainerInput): Dockerode.Containe
   };
   if (port !== undefined) containerLabels[labels.port] = String(port);
   return {
-    name: containerName(release),
+    name: app.name ?? containerName(release),
     Image: pinnedRef,
+    ...(app.Cmd && { Cmd: app.Cmd }),
+    ...(app.User !== undefined && { User: app.User }),
+    ...(app.Healthcheck && { Healthcheck: app.Healthcheck }),
     Env: Object.keys(finalEnv)
       .sort()
       .map((key) => `${key}=${finalEnv[key]}`),
@@ -65,6 +77,7 @@ export function buildContainerOptions(input: ContainerInput): Dockerode.Containe
       NetworkMode: spec.network,
       // 'no' keeps a crash visible as an exited container while the candidate is judged; promotion switches to unless-stopped.
       RestartPolicy: { Name: 'no' },
+      ...app.hostConfig,
     },
   };
 }

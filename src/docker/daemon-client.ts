@@ -1,6 +1,8 @@
 import type Dockerode from 'dockerode';
 import type { Logger } from '../logger';
 import type { HostInfo } from '../model/host-info';
+import { berthDiskUsage, type DiskUsage } from './disk-usage';
+import { labels } from './labels';
 
 /** The Docker daemon of one host, as a whole. */
 export class DaemonClient {
@@ -15,5 +17,14 @@ export class DaemonClient {
     const version = await this.docker.version();
     this.log.debug({ version: version.Version }, 'read docker version');
     return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
+  }
+
+  /** The space Berth's containers and the images on the host take. */
+  async diskUsage(): Promise<DiskUsage> {
+    const [containers, images] = await Promise.all([
+      this.docker.listContainers({ all: true, size: true, filters: { label: [`${labels.managed}=true`] } }),
+      this.docker.listImages(),
+    ]);
+    return berthDiskUsage(containers, images);
   }
 }

@@ -117,6 +117,23 @@ export class ImageClient {
     }
   }
 
+  /**
+   * Removes an image by id with every name it carries (the tag it was deployed
+   * by too), so its space is freed; false when it is gone already or in use.
+   */
+  async removeById(id: string): Promise<boolean> {
+    this.log.debug({ imageId: id }, 'removing image and its names');
+    try {
+      await this.docker.getImage(id).remove({ force: true });
+      this.log.info({ imageId: id }, 'removed image');
+      return true;
+    } catch (error) {
+      benign(error, [404, 409]);
+      this.log.info({ imageId: id, status: statusOf(error) }, 'image not removed: gone already, or in use');
+      return false;
+    }
+  }
+
   /** The registry digest of the pulled image, read from RepoDigests for this repository. */
   private async pin(ref: string, repository: string, requestedDigest?: string): Promise<PulledImage> {
     this.log.debug({ image: ref }, 'inspecting image');

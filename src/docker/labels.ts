@@ -15,6 +15,12 @@ export const labels = {
   image: 'berth.image',
   /** Host port, present only under host networking. */
   port: 'berth.port',
+  /** What a one-off container is for (`migration`, `migration-files`); one-offs are never `berth.managed`. */
+  oneOff: 'berth.role',
+  /** `web` or a background process's name; absent on releases of one container. */
+  process: 'berth.process',
+  /** The replica index within the process, from 0. */
+  replica: 'berth.replica',
   /** Always `true`; marks containers Berth may stop and remove. */
   managed: 'berth.managed',
 } as const;
@@ -25,6 +31,11 @@ export type ContainerFilters = Record<string, string[]>;
 /** One name per deployment makes container creation idempotent across activity retries. */
 export function containerName(deploymentId: string): string {
   return `berth-${deploymentId}`;
+}
+
+/** Replica 0 of web keeps the one-container name, so a release without replicas looks as before. */
+export function roleContainerName(deploymentId: string, process: string, replica: number): string {
+  return process === 'web' && replica === 0 ? containerName(deploymentId) : `${containerName(deploymentId)}-${process}-${replica}`;
 }
 
 /** Every Berth container of one environment, for `listContainers({ all: true, filters })`. */

@@ -12,6 +12,7 @@ export function toReleases(rows: Dockerode.ContainerInfo[]): ReleaseContainer[] 
     .sort((a, b) => b.Created - a.Created || compare(b.Labels[labels.release], a.Labels[labels.release]))
     .map((row) => {
       const port = Number(row.Labels[labels.port]);
+      const replica = Number(row.Labels[labels.replica]);
       return {
         id: row.Id,
         name: (row.Names[0] ?? '').replace(/^\//, ''),
@@ -21,6 +22,8 @@ export function toReleases(rows: Dockerode.ContainerInfo[]): ReleaseContainer[] 
         ...(Number.isInteger(port) && port > 0 && { port }),
         running: row.State === 'running',
         createdAt: new Date(row.Created * 1000).toISOString(),
+        ...(row.Labels[labels.process] !== undefined && { process: row.Labels[labels.process] }),
+        ...(Number.isInteger(replica) && row.Labels[labels.replica] !== undefined && { replica }),
       };
     });
 }

@@ -33,6 +33,8 @@ export async function buildDemoRootfs(outFile: string): Promise<void> {
   try {
     for (const dir of ['bin', 'app', 'www', 'etc', 'tmp']) fs.mkdirSync(path.join(root, dir));
     fs.chmodSync(path.join(root, 'tmp'), 0o1777);
+    // The app writes its pages at start, also when a project runs it as another `user`.
+    fs.chmodSync(path.join(root, 'www'), 0o1777);
     fs.copyFileSync(busyboxPath, path.join(root, 'bin', 'busybox'));
     fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
     const { stdout } = await run(busyboxPath, ['--list']);

@@ -2,4 +2,6 @@
 export interface HostInfo {
   host: string;
   docker: { version: string; apiVersion: string; os: string; arch: string };
+  /** Bytes Berth's images and containers take on the host; absent from workers before it existed. */
+  disk?: { images: { count: number; bytes: number }; containers: { count: number; bytes: number } };
 }

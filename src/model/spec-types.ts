@@ -1,3 +1,4 @@
+import type { AppSpec } from './app-types';
 import type { MigrationSpec } from './migration-types';
 
 /** Health check settings, durations in milliseconds. */
@@ -66,6 +67,8 @@ export interface DeploySpec {
   secretEnv: Record<string, string>;
   /** Database migrations run before the candidate starts; the database URL stays a reference. */
   migrations?: MigrationSpec;
+  /** Replicas, processes, volumes, limits, logging; absent: one web container as before. */
+  app?: AppSpec;
 }
 
 /** A rollback re-points the environment at a retained release. */

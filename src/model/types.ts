@@ -75,6 +75,9 @@ export interface ReleaseContainer {
   port?: number;
   running: boolean;
   createdAt: string;
+  /** `web` or a process name, and the replica index; absent on one-container releases. */
+  process?: string;
+  replica?: number;
 }
 
 export interface PulledImage {
@@ -86,9 +89,32 @@ export interface PulledImage {
 export interface Candidate {
   containerId: string;
   containerName: string;
-  /** The address the proxy dials: `127.0.0.1:21004` or `berth-web-staging-x:8080`. */
+  /**
+   * The address the proxy dials: `127.0.0.1:21004` or `berth-web-staging-x:8080`;
+   * with replicas, every replica's, comma-separated (see model/upstream-list.ts).
+   */
   upstream: string;
   port?: number;
+  /** With app settings: every web replica, replica 0 (the fields above) first. */
+  replicas?: ReplicaContainer[];
+  /** With app settings: the release's background process containers. */
+  processes?: ProcessContainer[];
+}
+
+/** One web replica of a release. */
+export interface ReplicaContainer {
+  containerId: string;
+  containerName: string;
+  upstream: string;
+  port?: number;
+}
+
+/** One container of a background process of a release. */
+export interface ProcessContainer {
+  containerId: string;
+  containerName: string;
+  process: string;
+  replica: number;
 }
 
 /** What a deploy or rollback changed, for the record and for undo. */

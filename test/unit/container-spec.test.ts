@@ -47,7 +47,7 @@ describe('container spec', () => {
         'berth.digest': digest,
         'berth.port': '21004',
       },
-      HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' } },
+      HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' }, LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } } },
     });
   });
 
@@ -67,7 +67,7 @@ describe('container spec', () => {
         'berth.digest': digest,
         'berth.port': '21002',
       },
-      HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' } },
+      HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' }, LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } } },
     });
   });
 
@@ -86,7 +86,7 @@ describe('container spec', () => {
         'berth.image': '127.0.0.1:5000/fixture/web:v1',
         'berth.digest': digest,
       },
-      HostConfig: { NetworkMode: 'berth', RestartPolicy: { Name: 'no' } },
+      HostConfig: { NetworkMode: 'berth', RestartPolicy: { Name: 'no' }, LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } } },
     });
   });
 

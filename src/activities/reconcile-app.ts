@@ -1,0 +1,72 @@
+import { Context } from '@temporalio/activity';
+import { portOfUpstream, upstreamFor } from '../docker/container-spec';
+import { webProcess, type AppSpec, type ContainerRole } from '../model/app-types';
+import { parseImageRef } from '../model/image-ref';
+import type { ReleaseSummary } from '../model/owner-types';
+import type { DeploySpec, ReleaseContainer } from '../model/types';
+import { joinUpstreams, splitUpstreams } from '../model/upstream-list';
+import { rolesOf } from './app-release';
+import type { HostDeps } from './host-deps';
+import { startReleaseContainer } from './release-container';
+import { verifyThroughProxy } from './verify-through-proxy';
+
+export interface AppReconcileResult {
+  healed: string[];
+  problems: string[];
+  upstream?: string;
+}
+
+type Healthy = (spec: DeploySpec, container: ReleaseContainer) => Promise<boolean>;
+
+/**
+ * Reconciliation of a release with replicas or processes: every replica of
+ * every process runs, web replicas are healthy and all of them are routed.
+ * Each container is judged and healed on its own, so a killed replica is
+ * replaced and its siblings are left alone.
+ */
+export async function reconcileApp(deps: HostDeps, spec: DeploySpec & { app: AppSpec }, desired: ReleaseSummary, upstream: string | undefined, healthy: Healthy): Promise<AppReconcileResult> {
+  const healed: string[] = [];
+  const problems: string[] = [];
+  const releases = await deps.containers.listReleases(spec.project, spec.environment);
+  const mine = releases.filter((container) => container.release === desired.release);
+  const routedPorts = splitUpstreams(upstream ?? '').map((u) => portOfUpstream(u, deps.address));
+  const web: ReleaseContainer[] = [];
+  for (const role of rolesOf(spec.app)) {
+    let container = mine.find((c) => (c.process ?? webProcess) === role.process && (c.replica ?? 0) === role.replica);
+    if (!container) {
+      container = await recreate(deps, spec, desired, role, role.process === webProcess ? routedPorts[role.replica] : undefined);
+      healed.push(`recreated ${container.name} from ${desired.digest}`);
+    } else if (!container.running) {
+      await deps.containers.start(container.id);
+      healed.push(`started ${container.name}`);
+    }
+    if (role.process !== webProcess) continue;
+    if (!(await healthy(spec, container))) {
+      await deps.containers.restart(container.id, spec.stopTimeoutMs);
+      if (await healthy(spec, container)) healed.push(`restarted unhealthy ${container.name}`);
+      else problems.push(`${container.name} is unhealthy even after a restart`);
+    }
+    web.push(container);
+  }
+  const targets = web.map((c) => upstreamFor(spec, c.name, c.port, deps.address));
+  const route = { project: spec.project, environment: spec.environment, hostname: spec.hostname };
+  if (joinUpstreams((await deps.proxy.currentUpstreams(route)) ?? []) !== joinUpstreams(targets)) {
+    await deps.proxy.point(route, targets);
+    await verifyThroughProxy(deps, spec, targets, { requireHealthy: false });
+    healed.push(`re-applied the route of ${spec.hostname} to ${joinUpstreams(targets)}`);
+  }
+  for (const stray of releases.filter((release) => release.running && release.release !== desired.release)) {
+    await deps.containers.remove(stray.id);
+    healed.push(`removed stray ${stray.name}`);
+  }
+  return { healed, problems, upstream: joinUpstreams(targets) };
+}
+
+/** One missing container of the desired release, from its digest, with its old port if it had one. */
+async function recreate(deps: HostDeps, spec: DeploySpec, desired: ReleaseSummary, role: ContainerRole, port: number | undefined): Promise<ReleaseContainer> {
+  const pinnedRef = `${parseImageRef(spec.image).repository}@${desired.digest}`;
+  const image = await deps.images.pull(pinnedRef, { onProgress: () => Context.current().heartbeat() });
+  const { id } = await startReleaseContainer(deps, { spec, image, release: desired.release, port, role });
+  await deps.containers.setRestartPolicy(id, 'unless-stopped');
+  return (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.id === id)!;
+}
