@@ -31,7 +31,7 @@ async function recordOf(berth: Harness, id: string): Promise<DeployRecord> {
   try {
     return (await handle.result()) as DeployRecord;
   } catch (error) {
-    throw new Error(`deploy ${id} failed: ${(error as Error).message}`);
+    throw new Error(`deploy ${id} failed: ${(error as Error).message}`, { cause: error });
   }
 }
 
