@@ -64,6 +64,8 @@ export interface HostSweepSetup {
   host: string;
   intervalMs: number;
   log: Logger;
+  /** How long the same lasting drift waits before its owner is signalled again; default 10 min. */
+  repeatMs?: number;
   /** Asks the owner for one reconcile pass (the event watchers' coalesced resync). */
   resync(project: string, environment: string): void;
 }
@@ -78,13 +80,22 @@ export function startHostSweep(setup: HostSweepSetup): { stop(): Promise<void> }
   const environments = sweptEnvironments(config, host);
   const docker = dockerFor(config.hosts[host].docker);
   const proxy = createProxyDriver(proxyFor(config, host), { log, env: process.env, where: `hosts.${host}.proxy` });
+  // Drift that persists (a paused owner, a heal that keeps failing) is signalled again only after a while.
+  const signalled = new Map<string, number>();
+  const repeatMs = setup.repeatMs ?? 600_000;
   let current: Promise<void> | undefined;
   let stopped = false;
   const sweep = async () => {
     try {
       const rows = await docker.listContainers({ all: true, filters: { label: [`${labels.managed}=true`] } });
       const routes = await proxy.listOwned().catch((error: Error) => void log.warn({ error: error.message }, 'sweep could not list proxy routes'));
-      for (const { project, environment, why } of stopped ? [] : findDrift(environments, rows, routes ?? undefined)) {
+      const drift = stopped ? [] : findDrift(environments, rows, routes ?? undefined);
+      const now = Date.now();
+      for (const key of signalled.keys()) if (!drift.some((d) => `${d.project}/${d.environment}` === key)) signalled.delete(key);
+      for (const { project, environment, why } of drift) {
+        const key = `${project}/${environment}`;
+        if (now - (signalled.get(key) ?? -Infinity) < repeatMs) continue;
+        signalled.set(key, now);
         log.info({ project, environment, why }, 'sweep found drift');
         setup.resync(project, environment);
       }
