@@ -45,9 +45,16 @@ function servedBy(upstream: string, release: ReleaseContainer): boolean {
  */
 export function findDrift(environments: SweptEnvironment[], rows: Dockerode.ContainerInfo[], routes: OwnedRoute[] | undefined): Drift[] {
   const drift: Drift[] = [];
+  // Grouped once: a host may hold a thousand environments.
+  const rowsOf = new Map<string, Dockerode.ContainerInfo[]>();
+  for (const row of rows) {
+    const key = `${row.Labels?.[labels.project]}/${row.Labels?.[labels.environment]}`;
+    rowsOf.set(key, [...(rowsOf.get(key) ?? []), row]);
+  }
+  const routeOf = new Map((routes ?? []).map((owned) => [owned.hostname, owned]));
   for (const { project, environment, hostname } of environments) {
-    const releases = toReleases(rows.filter((row) => row.Labels?.[labels.project] === project && row.Labels?.[labels.environment] === environment));
-    const route = routes?.find((owned) => owned.hostname === hostname);
+    const releases = toReleases(rowsOf.get(`${project}/${environment}`) ?? []);
+    const route = routeOf.get(hostname);
     if (releases.length === 0 && !route) continue;
     const running = releases.filter((release) => release.running);
     if (running.length === 0) drift.push({ project, environment, why: 'no release running' });
