@@ -6,7 +6,7 @@ set -euo pipefail
 mode="${1:-}"
 case "$mode" in
   runtime) packages=(docker.io caddy docker-registry busybox-static) ;;
-  test) packages=(docker.io caddy docker-registry busybox-static docker-compose nginx postgresql chromium openjdk-17-jre-headless maven) ;;
+  test) packages=(docker.io caddy docker-registry busybox-static docker-compose wrk nginx postgresql chromium openjdk-17-jre-headless maven) ;;
   *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
 esac
 

@@ -28,7 +28,8 @@ const healthSchema = z.strictObject({
 });
 
 const reconcileSchema = z.strictObject({
-  interval: duration.default(30_000),
+  // A backstop only: Docker events heal at once and each host's sweep (src/worker/host-sweep.ts) signals drifted owners every minute.
+  interval: duration.default(600_000),
   maxHeals: z.number().int().min(1).max(100).default(3),
   healWindow: duration.default(600_000),
 });

@@ -42,6 +42,9 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...common,
       ...workflowSource,
       taskQueue: setup.taskQueue,
+      // The SDK's default grows with the heap (about 1,000 here): with 1,000 idle owners all cached the
+      // worker holds them all in memory; an evicted owner replays its short history when it next wakes.
+      maxCachedWorkflows: 200,
       activities: {
         ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
         ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace, dataConverter: setup.dataConverter }), taskQueue: setup.taskQueue }),

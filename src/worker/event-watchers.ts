@@ -5,6 +5,7 @@ import { shortId } from '../docker/docker-api';
 import { DockerEventStream } from '../docker/event-stream';
 import type { Logger } from '../logger';
 import type { ContainerEventNotice } from '../model/owner-types';
+import { startHostSweep } from './host-sweep';
 
 /** Signals an environment's owner; false when it has none (never deployed). The client gateway's `tellOwner`. */
 export type TellOwner = (project: string, environment: string, notice: ContainerEventNotice) => Promise<boolean>;
@@ -17,6 +18,8 @@ export interface EventWatchSetup {
   hosts?: string[];
   /** Events of one environment within this window go to its owner as one signal (die, then destroy). */
   coalesceMs?: number;
+  /** How often each host's containers and routes are compared in one sweep (src/worker/host-sweep.ts); default 60 s. */
+  sweepIntervalMs?: number;
 }
 
 export interface EventWatchers {
@@ -46,6 +49,7 @@ export function startEventWatchers(setup: EventWatchSetup): EventWatchers {
   const coalesceMs = setup.coalesceMs ?? 100;
   const pending = new Map<string, { notice: ContainerEventNotice; timer: NodeJS.Timeout }>();
   const sends = new Set<Promise<void>>();
+  const sweeps: Array<{ stop(): Promise<void> }> = [];
 
   const send = (project: string, environment: string, notice: ContainerEventNotice, log: Logger) => {
     const sent = setup.tellOwner(project, environment, notice)
@@ -84,11 +88,14 @@ export function startEventWatchers(setup: EventWatchSetup): EventWatchers {
     const onConnect = () => {
       for (const { project, environment } of environments.values()) queue(project, environment, (notice) => (notice.resync = true), log);
     };
+    const resync = (project: string, environment: string) => queue(project, environment, (notice) => (notice.resync = true), log);
+    sweeps.push(startHostSweep({ config: setup.config, host, intervalMs: setup.sweepIntervalMs ?? 60_000, log: setup.log.child({ host, component: 'host-sweep' }), resync }));
     return new DockerEventStream(dockerFor(setup.config.hosts[host].docker), log, { onEvent, onConnect }).start();
   });
 
   return {
     async stop() {
+      await Promise.all(sweeps.map((sweep) => sweep.stop()));
       await Promise.all(streams.map((stream) => stream.stop()));
       for (const { timer } of pending.values()) clearTimeout(timer);
       pending.clear();

@@ -51,6 +51,8 @@ export interface HarnessOptions {
   proxy?: Record<string, unknown>;
   /** More projects beside the harness's own, on its host (their containers are not cleaned up: they should never start any). */
   otherProjects?: Record<string, Record<string, unknown>>;
+  /** How often the workers' host sweep compares containers and routes; the worker's default (60 s) when unset. */
+  sweepIntervalMs?: number;
   /** The notification receivers, given the URL of the harness's own good receiver; default: only that one. */
   notify?: (hook: string) => Array<Record<string, unknown>>;
 }
@@ -176,7 +178,12 @@ export class Harness {
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
     const client = new Client({ connection: this.workerConnection, namespace: temporal.namespace, dataConverter: dataConverterFor(this.config) });
-    this.watchers = startEventWatchers({ config: this.config, tellOwner: (project, environment, notice) => tellOwner(client, project, environment, notice), log: this.log });
+    this.watchers = startEventWatchers({
+      config: this.config,
+      tellOwner: (project, environment, notice) => tellOwner(client, project, environment, notice),
+      log: this.log,
+      ...(this.options.sweepIntervalMs !== undefined && { sweepIntervalMs: this.options.sweepIntervalMs }),
+    });
   }
 
   /** Shuts every worker down and starts new ones, as a restarted Berth process would. */

@@ -1,0 +1,63 @@
+import type Dockerode from 'dockerode';
+import { findDrift, sweptEnvironments, type SweptEnvironment } from '../../src/worker/host-sweep';
+import { parseConfig } from '../../src/config/load-config';
+
+function row(project: string, environment: string, release: string, state: 'running' | 'exited', port: number): Dockerode.ContainerInfo {
+  return {
+    Id: `${release}-id`,
+    Names: [`/berth-${release}`],
+    Image: 'web',
+    Created: 1,
+    State: state,
+    Labels: { 'berth.managed': 'true', 'berth.project': project, 'berth.environment': environment, 'berth.release': release, 'berth.port': String(port) },
+  } as unknown as Dockerode.ContainerInfo;
+}
+
+const environments: SweptEnvironment[] = [
+  { project: 'web', environment: 'staging', hostname: 'staging.web.test' },
+  { project: 'web', environment: 'production', hostname: 'web.test' },
+];
+const route = (hostname: string, port: number) => ({ ref: `berth_${hostname}`, hostname, upstreams: [`127.0.0.1:${port}`] });
+
+describe('findDrift', () => {
+  it('finds nothing when each environment runs the release its route points to, and skips environments never deployed', () => {
+    const rows = [row('web', 'staging', 'r2', 'running', 21002), row('web', 'staging', 'r1', 'exited', 21001)];
+    expect(findDrift(environments, rows, [route('staging.web.test', 21002)])).toEqual([]);
+  });
+
+  it('names an environment with no running release, a missing route, and a route to a stopped release', () => {
+    const rows = [row('web', 'staging', 'r1', 'exited', 21001), row('web', 'production', 'p1', 'running', 21010)];
+    expect(findDrift(environments, rows, [])).toEqual([
+      { project: 'web', environment: 'staging', why: 'no release running' },
+      { project: 'web', environment: 'production', why: 'route missing' },
+    ]);
+    const moved = [row('web', 'staging', 'r2', 'running', 21002), row('web', 'staging', 'r1', 'exited', 21001)];
+    expect(findDrift(environments, moved, [route('staging.web.test', 21001)])).toEqual([{ project: 'web', environment: 'staging', why: 'route points to no running release' }]);
+  });
+
+  it('counts a route whose containers were all removed, and judges containers alone when the proxy could not be read', () => {
+    expect(findDrift(environments, [], [route('web.test', 21010)])).toEqual([{ project: 'web', environment: 'production', why: 'no release running' }]);
+    expect(findDrift(environments, [row('web', 'staging', 'r2', 'running', 21002)], undefined)).toEqual([]);
+  });
+
+  it('matches a named-network upstream by container name', () => {
+    const rows = [{ ...row('web', 'staging', 'r3', 'running', 0), Labels: { ...row('web', 'staging', 'r3', 'running', 0).Labels, 'berth.port': '' } }];
+    expect(findDrift(environments, rows, [{ ref: 'x', hostname: 'staging.web.test', upstreams: ['berth-r3:8080'] }])).toEqual([]);
+  });
+});
+
+describe('sweptEnvironments', () => {
+  it('lists the environments on one host with their hostnames', () => {
+    const config = parseConfig({
+      api: { tokens: [{ name: 'ci', secret: 'env:BERTH_TOKEN_CI', scopes: ['deploy'] }] },
+      hosts: { a: { docker: 'unix:///var/run/docker.sock' }, b: { docker: 'unix:///var/run/other.sock' } },
+      projects: {
+        web: {
+          image: 'registry.test/web',
+          environments: { staging: { host: 'a', hostname: 'staging.web.test' }, production: { host: 'b', hostname: 'web.test' } },
+        },
+      },
+    });
+    expect(sweptEnvironments(config, 'a')).toEqual([{ project: 'web', environment: 'staging', hostname: 'staging.web.test' }]);
+  });
+});
