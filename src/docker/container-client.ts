@@ -5,7 +5,7 @@ import type { ReleaseContainer } from '../model/types';
 import { benign, containerFields, messageOf, shortId, statusOf } from './docker-api';
 import { environmentFilters, labels } from './labels';
 import { demultiplexLogs } from './log-stream';
-import { toReleases } from './release-list';
+import { releasesByEnvironment, toReleases } from './release-list';
 
 export interface ExitInfo {
   exited: boolean;
@@ -174,5 +174,11 @@ export class ContainerClient {
     const filters = { label: [labels.oneOff, `${labels.project}=${project}`, `${labels.environment}=${environment}`], status: ['exited', 'created', 'dead'] };
     const rows = await this.docker.listContainers({ all: true, filters });
     return rows.map((row) => row.Id);
+  }
+
+  /** Every Berth release on the host in one listing, keyed `project/environment`: the host sweep's view. */
+  async allReleases(): Promise<Map<string, ReleaseContainer[]>> {
+    const rows = await this.docker.listContainers({ all: true, filters: { label: [`${labels.managed}=true`] } });
+    return releasesByEnvironment(rows);
   }
 }

@@ -31,3 +31,13 @@ export function toReleases(rows: Dockerode.ContainerInfo[]): ReleaseContainer[] 
 function compare(a: string | undefined, b: string | undefined): number {
   return (a ?? '').localeCompare(b ?? '');
 }
+
+/** Pure: the releases of every environment in `rows`, keyed `project/environment`, newest first. */
+export function releasesByEnvironment(rows: Dockerode.ContainerInfo[]): Map<string, ReleaseContainer[]> {
+  const grouped = new Map<string, Dockerode.ContainerInfo[]>();
+  for (const row of rows) {
+    const key = `${row.Labels?.[labels.project]}/${row.Labels?.[labels.environment]}`;
+    grouped.set(key, [...(grouped.get(key) ?? []), row]);
+  }
+  return new Map([...grouped].map(([key, group]) => [key, toReleases(group)]));
+}

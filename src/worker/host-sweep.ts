@@ -1,9 +1,7 @@
-import type Dockerode from 'dockerode';
 import type { BerthConfig } from '../config/schema';
 import { proxyFor } from '../config/schema';
 import { dockerFor } from '../docker/connect';
-import { labels } from '../docker/labels';
-import { toReleases } from '../docker/release-list';
+import { ContainerClient } from '../docker/container-client';
 import type { Logger } from '../logger';
 import type { OwnedRoute } from '../proxy/driver';
 import type { ReleaseContainer } from '../model/types';
@@ -43,17 +41,11 @@ function servedBy(upstream: string, release: ReleaseContainer): boolean {
  * only the containers are judged. Cheap checks only: a wrong digest or an
  * unhealthy release is left to the owner's long backstop pass.
  */
-export function findDrift(environments: SweptEnvironment[], rows: Dockerode.ContainerInfo[], routes: OwnedRoute[] | undefined): Drift[] {
+export function findDrift(environments: SweptEnvironment[], releasesOf: Map<string, ReleaseContainer[]>, routes: OwnedRoute[] | undefined): Drift[] {
   const drift: Drift[] = [];
-  // Grouped once: a host may hold a thousand environments.
-  const rowsOf = new Map<string, Dockerode.ContainerInfo[]>();
-  for (const row of rows) {
-    const key = `${row.Labels?.[labels.project]}/${row.Labels?.[labels.environment]}`;
-    rowsOf.set(key, [...(rowsOf.get(key) ?? []), row]);
-  }
   const routeOf = new Map((routes ?? []).map((owned) => [owned.hostname, owned]));
   for (const { project, environment, hostname } of environments) {
-    const releases = toReleases(rowsOf.get(`${project}/${environment}`) ?? []);
+    const releases = releasesOf.get(`${project}/${environment}`) ?? [];
     const route = routeOf.get(hostname);
     if (releases.length === 0 && !route) continue;
     const running = releases.filter((release) => release.running);
@@ -85,7 +77,7 @@ export interface HostSweepSetup {
 export function startHostSweep(setup: HostSweepSetup): { stop(): Promise<void> } {
   const { config, host, log } = setup;
   const environments = sweptEnvironments(config, host);
-  const docker = dockerFor(config.hosts[host].docker);
+  const containers = new ContainerClient(dockerFor(config.hosts[host].docker), log);
   const proxy = createProxyDriver(proxyFor(config, host), { log, env: process.env, where: `hosts.${host}.proxy` });
   // Drift that persists (a paused owner, a heal that keeps failing) is signalled again only after a while.
   const signalled = new Map<string, number>();
@@ -94,9 +86,9 @@ export function startHostSweep(setup: HostSweepSetup): { stop(): Promise<void> }
   let stopped = false;
   const sweep = async () => {
     try {
-      const rows = await docker.listContainers({ all: true, filters: { label: [`${labels.managed}=true`] } });
+      const releases = await containers.allReleases();
       const routes = await proxy.listOwned().catch((error: Error) => void log.warn({ error: error.message }, 'sweep could not list proxy routes'));
-      const drift = stopped ? [] : findDrift(environments, rows, routes ?? undefined);
+      const drift = stopped ? [] : findDrift(environments, releases, routes ?? undefined);
       const now = Date.now();
       for (const key of signalled.keys()) if (!drift.some((d) => `${d.project}/${d.environment}` === key)) signalled.delete(key);
       for (const { project, environment, why } of drift) {

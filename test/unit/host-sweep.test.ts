@@ -1,5 +1,11 @@
 import type Dockerode from 'dockerode';
-import { findDrift, sweptEnvironments, type SweptEnvironment } from '../../src/worker/host-sweep';
+import { releasesByEnvironment } from '../../src/docker/release-list';
+import { findDrift as findDriftIn, sweptEnvironments, type SweptEnvironment } from '../../src/worker/host-sweep';
+
+/** The sweep reads one listing grouped by environment, as ContainerClient.allReleases does. */
+function findDrift(environments: SweptEnvironment[], rows: Dockerode.ContainerInfo[], routes: Parameters<typeof findDriftIn>[2]) {
+  return findDriftIn(environments, releasesByEnvironment(rows), routes);
+}
 import { parseConfig } from '../../src/config/load-config';
 
 function row(project: string, environment: string, release: string, state: 'running' | 'exited', port: number): Dockerode.ContainerInfo {
