@@ -1,4 +1,5 @@
 import type { BerthConfig } from '../config/schema';
+import { exposition } from '../metrics/process-metrics';
 import { doraWindows, renderMetrics, type EnvironmentRef, type FinishedRecord, type FinishedSummary } from '../metrics/render-metrics';
 import type { DeployRecord } from '../model/types';
 import type { DeploymentService } from './deployment-service';
@@ -77,7 +78,7 @@ export class MetricsSource {
     const sampleSize = this.options.sampleSize ?? 200;
     const sample = deploys.slice(0, sampleSize);
     const sampleRecords = await this.recordsOf(sample);
-    return renderMetrics({ now, environments, counts, finished: deploys, sample, sampleRecords, sampleSize });
+    return exposition(renderMetrics({ now, environments, counts, finished: deploys, sample, sampleRecords, sampleSize }));
   }
 
   private async recordsOf(sample: DeploySummary[]): Promise<FinishedRecord[]> {

@@ -124,10 +124,13 @@ describe('watching deploys: events, list, metrics, signed webhooks', () => {
 
     expect(metrics.status).toBe(200);
     expect(metrics.type).toBe('text/plain; version=0.0.4; charset=utf-8');
-    for (const line of metrics.text.trim().split('\n')) {
-      expect(line).toMatch(/^(# (HELP|TYPE) berth_\w+ .+|berth_\w+(\{(\w+="(?:[^"\\]|\\.)*",?)*\})? -?[\d.e+-]+|NaN)$/);
+    // prom-client leaves a blank line between metrics; Node's process metrics come after Berth's.
+    for (const line of metrics.text.trim().split('\n').filter((l) => l !== '')) {
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{(\w+="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|[+-]Inf))$/);
     }
     const text = metrics.text;
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
     expect(value(text, `berth_deploys{${labels},status="succeeded"}`)).toBe('1');
     expect(value(text, `berth_deploys{${labels},status="failed"}`)).toBe('1');
     expect(value(text, `berth_deploys{${labels},status="running"}`)).toBe('0');
