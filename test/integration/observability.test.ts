@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readSse } from '../../src/cli/sse';
 import { Harness, tokens } from '../support/berth-harness';
+import { eventually } from '../support/eventually';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 interface StreamRead {
@@ -9,14 +10,12 @@ interface StreamRead {
   end?: any;
 }
 
-/** Bounded polling for what visibility shows a moment after the record does. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** Visibility shows a deploy a moment after its record does: read until `done`, bounded. */
+function readUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  return eventually(async () => {
     const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+    return done(value) && value;
+  }, { what: 'visibility catching up', timeoutMs, intervalMs: 300 }) as Promise<T>;
 }
 
 /** One deploy watched live, listed, measured and announced with a signature. */
@@ -91,7 +90,7 @@ describe('watching deploys: events, list, metrics, signed webhooks', () => {
 
   it('lists deploys newest first, filtered and paged', async () => {
     const list = (query: string) => berth.request('GET', `/v1/deployments?${query}`, undefined, tokens.reader);
-    const all = await eventually(
+    const all = await readUntil(
       () => list('project=observe'),
       (r) => r.body.deployments?.filter((d: any) => d.status === 'succeeded' || d.status === 'failed').length === 2,
     );
@@ -120,7 +119,7 @@ describe('watching deploys: events, list, metrics, signed webhooks', () => {
     };
     const value = (text: string, series: string) => text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1];
     const labels = 'project="observe",environment="staging"';
-    const metrics = await eventually(scrape, (m) => value(m.text, `berth_deploys{${labels},status="failed"}`) === '1', 30_000);
+    const metrics = await readUntil(scrape, (m) => value(m.text, `berth_deploys{${labels},status="failed"}`) === '1', 30_000);
 
     expect(metrics.status).toBe(200);
     expect(metrics.type).toBe('text/plain; version=0.0.4; charset=utf-8');
