@@ -5,6 +5,8 @@ import { requireScope, type Caller } from './auth';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { currentRelease, releaseView, rollbackTarget, summaryFromOwner } from './environment-history';
 import { HttpError } from './http-error';
+import type { OwnerState } from '../model/owner-types';
+import type { DeploySummary } from './visibility';
 import { settingsView } from './settings-view';
 import { specFor } from './spec-for';
 import { requireReach } from './token-reach';
@@ -26,11 +28,16 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
     return { projectConfig, environmentConfig };
   }
 
+  /** The owner's history when the environment has one, else what visibility holds. */
+  async function historyOf(owner: OwnerState | undefined, project: string, environment: string): Promise<DeploySummary[]> {
+    return owner ? owner.history.map((entry) => summaryFromOwner(project, environment, entry)) : deployments.history(project, environment);
+  }
+
   router.get('/v1/projects/:project/environments/:environment', async (req, res) => {
     const { project, environment } = req.params as { project: string; environment: string };
     const { environmentConfig } = target(res.locals.caller as Caller, project, environment);
     const owner = await deployments.owner(project, environment);
-    const history = owner ? owner.history.map((entry) => summaryFromOwner(project, environment, entry)) : await deployments.history(project, environment);
+    const history = await historyOf(owner, project, environment);
     const current = currentRelease(history);
     res.json({
       project,
@@ -61,7 +68,7 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
     const { projectConfig } = target(res.locals.caller as Caller, project, environment);
     const body = parseBody(rollbackRequestSchema, req.body);
     const owner = await deployments.owner(project, environment);
-    const history = owner ? owner.history.map((entry) => summaryFromOwner(project, environment, entry)) : await deployments.history(project, environment);
+    const history = await historyOf(owner, project, environment);
     if (owner?.running || owner?.queue.length || history.some((entry) => entry.status === 'running' || entry.status === 'queued')) {
       throw new HttpError('conflict', `a deploy of ${project}/${environment} is running; wait for it or cancel it first`);
     }
