@@ -123,9 +123,10 @@ describe('watching deploys: events, list, metrics, signed webhooks', () => {
 
     expect(metrics.status).toBe(200);
     expect(metrics.type).toBe('text/plain; version=0.0.4; charset=utf-8');
-    // prom-client leaves a blank line between metrics; Node's process metrics come after Berth's.
+    // prom-client leaves a blank line between metrics, and writes NaN as "Nan" (Prometheus parses either);
+    // Node's process metrics come after Berth's.
     for (const line of metrics.text.trim().split('\n').filter((l) => l !== '')) {
-      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{(\w+="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|[+-]Inf))$/);
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{(\w+="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|Nan|[+-]Inf))$/);
     }
     const text = metrics.text;
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
