@@ -1,12 +1,11 @@
 import express from 'express';
-import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { authenticate, type ApiToken } from './auth';
 import { codecLogin, codecLoginPage } from './codec-login';
 import { codecCors, codecRouter } from './codec-router';
-import { DeploymentService } from './deployment-service';
+import { DeploymentService, type TemporalClient } from './deployment-service';
 import { deploymentListRouter } from './deployment-list-router';
 import { deploymentsRouter } from './deployments-router';
 import { environmentsRouter } from './environments-router';
@@ -23,7 +22,7 @@ import { routes } from './route-registry';
 
 export interface AppDeps {
   config: BerthConfig;
-  client: Client;
+  client: TemporalClient;
   taskQueue: string;
   tokens: ApiToken[];
   log: Logger;
@@ -43,9 +42,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.config);
   app.get('/readyz', async (_req, res) => {
     try {
-      await deps.client.connection.withDeadline(Date.now() + 2000, () => deps.client.connection.workflowService.getSystemInfo({}));
+      await deployments.ready(2000);
       res.json({ status: 'ready' });
     } catch (error) {
       res.status(503).json({ error: { code: 'unavailable', message: `Temporal is not reachable: ${(error as Error).message}` } });
@@ -59,7 +59,6 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(codecCors(deps.config.api.codec.corsOrigins));
   app.use(codecLoginPage());
-  const deployments = new DeploymentService(deps.client, deps.taskQueue, deps.config);
   // Registries authenticate with their hook's own secret, not an API token.
   app.use(hooksRouter(deps.config, deployments));
   app.use(authenticate(deps.tokens));
@@ -67,10 +66,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(codecRouter(deps.codec, deps.config.temporal?.namespace ?? 'default'));
   app.use(deploymentsRouter(deps.config, deployments));
   app.use(environmentsRouter(deps.config, deployments));
-  app.use(deploymentListRouter(deps.config, deps.client));
+  app.use(deploymentListRouter(deps.config, deployments));
   app.use(eventsRouter(deps.config, deployments));
-  app.use(hostsRouter(deps.config, deps.client, deps.taskQueue));
-  app.use(metricsRouter(new MetricsSource(deps.config, deps.client, deployments)));
+  app.use(hostsRouter(deps.config, deployments));
+  app.use(metricsRouter(new MetricsSource(deps.config, deployments)));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(deps.log));
   return app;

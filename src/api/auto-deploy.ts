@@ -1,6 +1,5 @@
 import { buildDeploySpec } from '../config/deploy-spec';
 import type { BerthConfig } from '../config/schema';
-import { readOwner } from '../temporal/owner-client';
 import { autoDeployTargets, olderThanServing } from './auto-deploy-targets';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { HttpError } from './http-error';
@@ -29,7 +28,7 @@ export async function autoDeploy(config: BerthConfig, deployments: DeploymentSer
   for (const target of autoDeployTargets(config, push)) {
     const { project, environment } = target;
     const base = { project, environment, tag: push.tag, ...(push.digest && { digest: push.digest }) };
-    const desired = (await readOwner(deployments.client, project, environment))?.desired;
+    const desired = (await deployments.owner(project, environment))?.desired;
     if (push.digest && desired?.summary.digest === push.digest) {
       outcomes.push({ ...base, reason: `${push.digest} is already serving` });
       continue;
@@ -40,7 +39,7 @@ export async function autoDeploy(config: BerthConfig, deployments: DeploymentSer
     }
     try {
       const spec = buildDeploySpec(config, { project, environment, image: target.image }, { deploymentId: newDeploymentId(project, environment), requestedBy });
-      const checked = await checkPromotion(config, deployments.client, { ...spec, trigger: { tag: push.tag, ...(push.digest && { digest: push.digest }) } });
+      const checked = await checkPromotion(config, deployments, { ...spec, trigger: { tag: push.tag, ...(push.digest && { digest: push.digest }) } });
       checkWindow(config, checked);
       // Docker Hub names no digest: its push time tells one push of a tag from the next.
       const key = `auto/${project}/${environment}/${push.digest ?? `${push.tag}@${pushedAt ?? Date.now()}`}`;

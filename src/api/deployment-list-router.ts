@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { Client } from '@temporalio/client';
 import type { BerthConfig } from '../config/schema';
 import { deploymentListQuerySchema, type DeploymentListQuery } from './list-schemas';
 import type { Caller, TokenReach } from './auth';
 import { requireReach } from './token-reach';
 import { parseBody } from './validate';
-import { deployAndPipelineTypes, listPage, quoted } from './visibility';
+import type { DeploymentService } from './deployment-service';
+import { deployAndPipelineTypes, quoted } from './visibility';
 
 /**
  * The visibility query for the filters; without a project, only configured
@@ -24,7 +24,7 @@ export function listQuery(config: BerthConfig, filters: Pick<DeploymentListQuery
 }
 
 /** `GET /v1/deployments`: newest first, paged with Temporal's own page tokens. */
-export function deploymentListRouter(config: BerthConfig, client: Client): Router {
+export function deploymentListRouter(config: BerthConfig, deployments: DeploymentService): Router {
   const router = Router();
   router.get('/v1/deployments', async (req, res) => {
     const filters = parseBody(deploymentListQuerySchema, { ...(req.query as Record<string, unknown>) });
@@ -36,7 +36,7 @@ export function deploymentListRouter(config: BerthConfig, client: Client): Route
       res.json({ deployments: [], nextPageToken: null });
       return;
     }
-    const page = await listPage(client, listQuery(config, filters, caller), filters.pageSize, filters.pageToken);
+    const page = await deployments.list(listQuery(config, filters, caller), filters.pageSize, filters.pageToken);
     res.json({ deployments: page.deploys, nextPageToken: page.nextPageToken });
   });
   return router;

@@ -1,30 +1,42 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, optionalTsToDate } from '@temporalio/common';
 import type { BerthConfig } from '../config/schema';
 import { ownerSettings } from '../config/owner-settings';
-import { enqueueWithOwner, readOwner } from '../temporal/owner-client';
+import { enqueueWithOwner, pauseReconcile, readOwner } from '../temporal/owner-client';
 import type { DeployMemo } from '../model/deploy-memo';
-import { cancelQueuedUpdate, ownerWorkflowId } from '../workflows/definitions';
-
-export type { DeployMemo };
-import type { EnqueueAnswer } from '../model/owner-types';
-import { ownedRecord } from './owned-record';
-import { decideUpdate, pipelineQuery, statusQuery, workflowTypes } from '../workflows/definitions';
-import type { PipelineSpec } from '../model/pipeline-types';
-import { BerthImage, BerthProject, BerthStatus } from '../model/search-attributes';
+import type { HostInfo } from '../model/host-info';
+import type { EnqueueAnswer, OwnerState } from '../model/owner-types';
+import { cancelQueuedUpdate, decideUpdate, ownerWorkflowId, pipelineQuery, statusQuery, workflowTypes } from '../workflows/definitions';
+import type { PipelineRecord, PipelineSpec } from '../model/pipeline-types';
 import type { DecideRequest } from '../model/approval-types';
 import type { ApprovalRecord, DeployKind, DeployRecord, DeploySpec, RollbackSpec } from '../model/types';
-import type { PipelineRecord } from '../model/pipeline-types';
+import { hasOutcome, pipelineStartOptions, queuedRecord } from './deploy-record';
+import { ownedRecord, runningRecord } from './owned-record';
+import { HttpError } from './http-error';
+import { allPages, decodeDeploySummary, decodePageToken, encodePageToken, invalidToken, quoted, withDecodedMemo, type DeploySummary, type VisibilityExecution } from './visibility';
+
+export type { DeployMemo };
+/** The client the gateway is built from; nothing else in the API holds one. */
+export type TemporalClient = Client;
 
 export function newDeploymentId(project: string, environment: string, now = Date.now()): string {
   return `${project}-${environment}-${now.toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-/** The API's only window on Temporal for single deploys: start, read, cancel. */
+/** TASK_QUEUE_TYPE_ACTIVITY: host workers poll only for activities. */
+const activityQueue = 2;
+// A page token that passes the checksum but that the server still refuses must not hold the request for the client's retries.
+const listDeadlineMs = 5_000;
+
+/**
+ * The API's only window on Temporal: deploys (start, get, decide, cancel), the
+ * environment owners (owner, pause), visibility (list, count, history) and the
+ * hosts' workers. Its client stays private, so every router goes through here.
+ */
 export class DeploymentService {
   constructor(
-    readonly client: Client,
+    private readonly client: Client,
     private readonly taskQueue: string,
     private readonly config: BerthConfig,
   ) {}
@@ -36,26 +48,15 @@ export class DeploymentService {
   }
 
   async startPipeline(spec: PipelineSpec): Promise<void> {
-    const memo: DeployMemo = { kind: 'pipeline', project: spec.project, environment: spec.stages.map((s) => s.environment).join(','), image: spec.stages[0].image, release: spec.pipelineId, requestedBy: spec.requestedBy };
-    await this.client.workflow.start(workflowTypes.pipeline, {
-      workflowId: spec.pipelineId,
-      taskQueue: this.taskQueue,
-      args: [spec],
-      memo: { ...memo },
-      typedSearchAttributes: [
-        { key: BerthProject, value: spec.project },
-        { key: BerthImage, value: spec.stages[0].image },
-        { key: BerthStatus, value: 'queued' },
-      ],
-      staticSummary: `pipeline ${spec.project}:${spec.stages[0].image.split(/[:@]/).slice(-1)[0]} → ${memo.environment.replace(/,/g, ' → ')}`,
-    });
+    await this.client.workflow.start(workflowTypes.pipeline, pipelineStartOptions(spec, this.taskQueue));
   }
 
   /** The deploy's (or pipeline's) record, or undefined when none exists. */
   async get(id: string): Promise<DeployRecord | PipelineRecord | undefined> {
     const handle = this.client.workflow.getHandle(id);
     const description = await describeIfExists(handle);
-    if (!description) return this.fromOwner(id);
+    // A deploy its owner holds (queued, superseded, cancelled, or just taken to run) has no workflow of its own yet.
+    if (!description) return (await this.ownerOf(id))?.record;
     const memo = description.memo as unknown as DeployMemo;
     const fallback = queuedRecord(id, memo, description.startTime);
     if (description.status.name === 'RUNNING') {
@@ -73,21 +74,13 @@ export class DeploymentService {
     }
   }
 
-  /**
-   * A deploy the owner still holds (queued) or dropped for a newer one
-   * (superseded) has no workflow of its own yet; its owner knows it.
-   */
-  private async fromOwner(id: string): Promise<DeployRecord | undefined> {
-    return (await this.ownerOf(id))?.record;
-  }
-
   /** The owner that holds (or held) a deploy with no workflow of its own, and its record there. */
   private async ownerOf(id: string): Promise<{ project: string; environment: string; record: DeployRecord } | undefined> {
     for (const [project, projectConfig] of Object.entries(this.config.projects)) {
       for (const environment of Object.keys(projectConfig.environments)) {
         if (!id.startsWith(`${project}-${environment}-`)) continue;
-        const owner = await readOwner(this.client, project, environment);
-        const record = owner && ownedRecord(owner, id);
+        const owner = await this.owner(project, environment);
+        const record = owner && (ownedRecord(owner, id) ?? runningRecord(owner, id));
         if (record) return { project, environment, record };
       }
     }
@@ -106,7 +99,7 @@ export class DeploymentService {
     try {
       return { outcome: 'decided', approval: await handle.executeUpdate(decideUpdate, { args: [request] }) };
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) return { outcome: 'refused', message: failureText(error) };
+      if (error instanceof WorkflowUpdateFailedError) return { outcome: 'refused', message: (error.cause as Error | undefined)?.message ?? error.message };
       throw error;
     }
   }
@@ -137,23 +130,68 @@ export class DeploymentService {
     await handle.cancel();
     return 'cancelling';
   }
-}
 
-/** A deploy whose outcome is recorded may still be delivering its notifications; there is nothing left to cancel. */
-function hasOutcome(status: unknown): boolean {
-  const value = Array.isArray(status) ? status[0] : status;
-  return ['succeeded', 'rolled_back', 'failed', 'rejected', 'expired', 'cancelled', 'superseded'].includes(String(value));
-}
+  /** The environment owner's state, or undefined when the environment has never had a deploy. */
+  owner(project: string, environment: string): Promise<OwnerState | undefined> {
+    return readOwner(this.client, project, environment);
+  }
 
-function failureText(error: WorkflowUpdateFailedError): string {
-  return (error.cause as Error | undefined)?.message ?? error.message;
-}
+  /** Pauses or resumes the owner's reconciliation; false when the environment has no owner yet. */
+  pause(project: string, environment: string, paused: boolean, by: string): Promise<boolean> {
+    return pauseReconcile(this.client, project, environment, paused, by);
+  }
 
-/** What a deploy looks like before a worker has picked it up. */
-function queuedRecord(id: string, memo: DeployMemo, startTime: Date): DeployRecord | PipelineRecord {
-  const common = { id, project: memo.project, image: memo.image, requestedBy: memo.requestedBy, status: 'queued' as const, createdAt: startTime.toISOString() };
-  if (memo.kind === 'pipeline') return { ...common, kind: 'pipeline', stages: [] };
-  return { ...common, kind: memo.kind, environment: memo.environment, release: memo.release, ...(memo.trigger && { trigger: memo.trigger }), steps: [], events: [] };
+  /** One page of a visibility query; tokens travel base64url-encoded through the API. */
+  async list(query: string, pageSize: number, pageToken?: string): Promise<{ deploys: DeploySummary[]; nextPageToken: string | null }> {
+    const nextPageToken = pageToken ? decodePageToken(query, pageToken) : undefined;
+    try {
+      const response = await this.client.connection.withDeadline(Date.now() + listDeadlineMs, () =>
+        this.client.workflowService.listWorkflowExecutions({ namespace: this.client.options.namespace, query, pageSize, nextPageToken }),
+      );
+      const next = response.nextPageToken?.length ? encodePageToken(query, response.nextPageToken) : null;
+      const executions = await Promise.all(response.executions.map((raw) => withDecodedMemo(this.client.options.loadedDataConverter.payloadCodecs, raw as VisibilityExecution)));
+      return { deploys: executions.map(decodeDeploySummary), nextPageToken: next };
+    } catch (error) {
+      // With a valid query, INVALID_ARGUMENT, UNKNOWN or a deadline on a paged call can only be the token.
+      if (pageToken && [2, 3, 4].includes((error as { code?: number }).code ?? -1)) throw new HttpError('invalid_request', invalidToken);
+      throw error;
+    }
+  }
+
+  /** Every match, newest first, stopping at `limit`. */
+  listAll(query: string, limit: number): Promise<DeploySummary[]> {
+    return allPages((pageSize, token) => this.list(query, pageSize, token), limit);
+  }
+
+  async count(query: string): Promise<number> {
+    return (await this.client.workflow.count(query)).count;
+  }
+
+  /** Newest first: every deploy and rollback of the environment that visibility holds, up to `limit`. */
+  history(project: string, environment: string, limit = 50): Promise<DeploySummary[]> {
+    return this.listAll(`BerthProject = ${quoted(project)} AND BerthEnvironment = ${quoted(environment)}`, limit);
+  }
+
+  /** Asks a host's worker about its dockerd, through a short read-only workflow on that host's queue. */
+  hostInfo(host: string, waitMs: number): Promise<HostInfo> {
+    return this.client.workflow.execute<(host: string, waitMs: number) => Promise<HostInfo>>(workflowTypes.hostInfo, {
+      workflowId: `host-info.${host}.${randomBytes(4).toString('hex')}`,
+      taskQueue: this.taskQueue,
+      args: [host, waitMs],
+      workflowExecutionTimeout: waitMs + 15_000,
+    });
+  }
+
+  /** The workers polling an activity task queue, with when each last polled. */
+  async pollers(taskQueue: string): Promise<Array<{ identity: string; lastAccessTime?: Date }>> {
+    const answer = await this.client.workflowService.describeTaskQueue({ namespace: this.client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: activityQueue });
+    return (answer.pollers ?? []).map((poller) => ({ identity: poller.identity ?? '', lastAccessTime: optionalTsToDate(poller.lastAccessTime) }));
+  }
+
+  /** Resolves when the Temporal frontend answers within `deadlineMs`. */
+  async ready(deadlineMs: number): Promise<void> {
+    await this.client.connection.withDeadline(Date.now() + deadlineMs, () => this.client.connection.workflowService.getSystemInfo({}));
+  }
 }
 
 async function describeIfExists(handle: WorkflowHandle) {

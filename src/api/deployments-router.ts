@@ -26,7 +26,7 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
     }
     const environment = body.environment!;
     const spec = specFor(config, { ...body, environment }, { deploymentId: newDeploymentId(body.project, environment), requestedBy: caller.name });
-    const checked = await checkPromotion(config, deployments.client, spec);
+    const checked = await checkPromotion(config, deployments, spec);
     checkWindow(config, spec);
     const answer = await deployments.start(checked, 'deploy', idempotencyKeyOf(body, environment));
     res.status(202).location(`/v1/deployments/${answer.deploymentId}`).json({ id: answer.deploymentId, status: 'queued', position: answer.position, ...(answer.duplicate && { duplicate: true }) });

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { BerthConfig } from '../config/schema';
 import { requireScope, type Caller } from './auth';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
-import { readOwner, pauseReconcile } from '../temporal/owner-client';
-import { currentRelease, entryFromOwner, environmentHistory, rollbackTarget } from './environment-history';
+import { currentRelease, releaseView, rollbackTarget, summaryFromOwner } from './environment-history';
 import { HttpError } from './http-error';
+import type { OwnerState } from '../model/owner-types';
+import type { DeploySummary } from './visibility';
 import { settingsView } from './settings-view';
 import { specFor } from './spec-for';
 import { requireReach } from './token-reach';
@@ -27,21 +28,27 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
     return { projectConfig, environmentConfig };
   }
 
+  /** The owner's history when the environment has one, else what visibility holds. */
+  async function historyOf(owner: OwnerState | undefined, project: string, environment: string): Promise<DeploySummary[]> {
+    return owner ? owner.history.map((entry) => summaryFromOwner(project, environment, entry)) : deployments.history(project, environment);
+  }
+
   router.get('/v1/projects/:project/environments/:environment', async (req, res) => {
     const { project, environment } = req.params as { project: string; environment: string };
     const { environmentConfig } = target(res.locals.caller as Caller, project, environment);
-    const owner = await readOwner(deployments.client, project, environment);
-    const history = owner ? owner.history.map(entryFromOwner) : await environmentHistory(deployments.client, project, environment);
+    const owner = await deployments.owner(project, environment);
+    const history = await historyOf(owner, project, environment);
+    const current = currentRelease(history);
     res.json({
       project,
       environment,
       hostname: environmentConfig.hostname,
       settings: settingsView(environmentConfig),
-      current: currentRelease(history) ?? null,
+      current: current ? releaseView(current) : null,
       running: owner?.running ?? null,
       queue: owner?.queue.map((request, index) => ({ deploymentId: request.spec.deploymentId, position: index + 1, image: request.spec.image, requestedBy: request.spec.requestedBy })) ?? [],
       reconcile: { paused: owner?.paused ?? false, reason: owner?.pausedReason ?? null, last: owner?.lastReconcile ?? null },
-      history,
+      history: history.map(releaseView),
     });
   });
 
@@ -50,7 +57,7 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
     target(res.locals.caller as Caller, project, environment);
     const { paused } = parseBody(reconcileRequestSchema, req.body);
     const caller = res.locals.caller as Caller;
-    if (!(await pauseReconcile(deployments.client, project, environment, paused, caller.name))) {
+    if (!(await deployments.pause(project, environment, paused, caller.name))) {
       throw new HttpError('conflict', `${project}/${environment} has had no deploy yet; there is nothing to reconcile`);
     }
     res.json({ project, environment, paused });
@@ -60,9 +67,9 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
     const { project, environment } = req.params as { project: string; environment: string };
     const { projectConfig } = target(res.locals.caller as Caller, project, environment);
     const body = parseBody(rollbackRequestSchema, req.body);
-    const owner = await readOwner(deployments.client, project, environment);
-    const history = owner ? owner.history.map(entryFromOwner) : await environmentHistory(deployments.client, project, environment);
-    if (owner?.running || owner?.queue.length || history.some((entry) => entry.outcome === 'running' || entry.outcome === 'queued')) {
+    const owner = await deployments.owner(project, environment);
+    const history = await historyOf(owner, project, environment);
+    if (owner?.running || owner?.queue.length || history.some((entry) => entry.status === 'running' || entry.status === 'queued')) {
       throw new HttpError('conflict', `a deploy of ${project}/${environment} is running; wait for it or cancel it first`);
     }
     const current = currentRelease(history);

@@ -1,10 +1,10 @@
-import type { Client } from '@temporalio/client';
 import type { BerthConfig } from '../config/schema';
+import { exposition } from '../metrics/process-metrics';
 import { doraWindows, renderMetrics, type EnvironmentRef, type FinishedRecord, type FinishedSummary } from '../metrics/render-metrics';
 import type { DeployRecord } from '../model/types';
 import type { DeploymentService } from './deployment-service';
 import { deployStatuses } from './list-schemas';
-import { deployTypes, listAll, quoted, type DeploySummary } from './visibility';
+import { deployTypes, quoted, type DeploySummary } from './visibility';
 
 export interface MetricsOptions {
   /** Scrapes within this long of the last one get the same text. */
@@ -42,7 +42,6 @@ export class MetricsSource {
 
   constructor(
     private readonly config: BerthConfig,
-    private readonly client: Client,
     private readonly deployments: DeploymentService,
     private readonly options: MetricsOptions = {},
   ) {}
@@ -67,11 +66,11 @@ export class MetricsSource {
     const [counts, finished] = await Promise.all([
       mapLimit(pairs, 8, async (pair) => {
         const query = `${deployTypes} AND BerthProject = ${quoted(pair.project)} AND BerthEnvironment = ${quoted(pair.environment)} AND BerthStatus = ${quoted(pair.status)}`;
-        return { ...pair, count: (await this.client.workflow.count(query)).count };
+        return { ...pair, count: await this.deployments.count(query) };
       }),
       projects === ''
         ? ([] as DeploySummary[])
-        : listAll(this.client, `${deployTypes} AND BerthProject IN (${projects}) AND ExecutionStatus != "Running" AND CloseTime > ${quoted(since)}`, this.options.finishedLimit ?? 5000),
+        : this.deployments.listAll(`${deployTypes} AND BerthProject IN (${projects}) AND ExecutionStatus != "Running" AND CloseTime > ${quoted(since)}`, this.options.finishedLimit ?? 5000),
     ]);
     const deploys = finished
       .filter((d): d is DeploySummary & FinishedSummary => d.kind !== 'pipeline' && !!d.environment && !!d.finishedAt)
@@ -79,7 +78,7 @@ export class MetricsSource {
     const sampleSize = this.options.sampleSize ?? 200;
     const sample = deploys.slice(0, sampleSize);
     const sampleRecords = await this.recordsOf(sample);
-    return renderMetrics({ now, environments, counts, finished: deploys, sample, sampleRecords, sampleSize });
+    return exposition(renderMetrics({ now, environments, counts, finished: deploys, sample, sampleRecords, sampleSize }));
   }
 
   private async recordsOf(sample: DeploySummary[]): Promise<FinishedRecord[]> {

@@ -50,3 +50,16 @@ export function ownedRecord(owner: OwnerState, id: string): (DeployRecord & { po
   }
   return undefined;
 }
+
+/**
+ * The deploy its owner has taken out of the queue to run: between that and
+ * its workflow's start there is no workflow to read, but the deploy exists.
+ * It reads as queued, as a workflow does before a worker has picked it up.
+ */
+export function runningRecord(owner: OwnerState, id: string): DeployRecord | undefined {
+  const request = owner.runningRequest;
+  if (owner.running !== id || request?.spec.deploymentId !== id) return undefined;
+  const { project, environment } = owner.settings;
+  const { spec, kind, enqueuedAt } = request;
+  return { id, kind, project, environment, image: spec.image, requestedBy: spec.requestedBy, ...(spec.trigger && { trigger: spec.trigger }), release: id, createdAt: new Date(enqueuedAt).toISOString(), steps: [], events: [], status: 'queued' };
+}

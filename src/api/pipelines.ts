@@ -25,7 +25,7 @@ export async function startPipeline(
   );
   for (const [index, stage] of stages.entries()) {
     const after = config.projects[project].environments[stage.environment].after;
-    if (after && !environments.slice(0, index).includes(after)) stages[index] = await checkPromotion(config, deployments.client, stage);
+    if (after && !environments.slice(0, index).includes(after)) stages[index] = await checkPromotion(config, deployments, stage);
     checkWindow(config, stage);
   }
   const pipelineId = newDeploymentId(project, 'pipeline');

@@ -1,9 +1,8 @@
-import type { Client } from '@temporalio/client';
 import { isOpen, parseDeployWindow } from '../config/deploy-window';
 import type { BerthConfig } from '../config/schema';
 import { parseImageRef } from '../model/image-ref';
 import type { DeploySpec } from '../model/types';
-import { environmentHistory } from './environment-history';
+import type { DeploymentService } from './deployment-service';
 import { HttpError } from './http-error';
 
 /**
@@ -11,11 +10,11 @@ import { HttpError } from './http-error';
  * is resolved to the digest that staging verified, so production runs exactly
  * that artifact even if the tag moved since.
  */
-export async function checkPromotion(config: BerthConfig, client: Client, spec: DeploySpec): Promise<DeploySpec> {
+export async function checkPromotion(config: BerthConfig, deployments: DeploymentService, spec: DeploySpec): Promise<DeploySpec> {
   const after = config.projects[spec.project].environments[spec.environment].after;
   if (!after) return spec;
   const requested = parseImageRef(spec.image);
-  const succeeded = (await environmentHistory(client, spec.project, after)).filter((entry) => entry.outcome === 'succeeded' && entry.digest);
+  const succeeded = (await deployments.history(spec.project, after)).filter((entry) => entry.status === 'succeeded' && entry.digest);
   const match = requested.digest
     ? succeeded.find((entry) => entry.digest === requested.digest)
     : succeeded.find((entry) => entry.kind === 'deploy' && entry.image === spec.image);

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Client, RawWorkflowExecutionInfo } from '@temporalio/client';
-import { defaultPayloadConverter, optionalTsToDate, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter, optionalTsToDate, type Payload, type PayloadCodec, type Timestamp } from '@temporalio/common';
+import type { DeployMemo } from '../model/deploy-memo';
 import { isFinal, type ApproverSummary, type DeployKind, type DeployStatus } from '../model/types';
-import type { DeployMemo } from './deployment-service';
 import { HttpError } from './http-error';
 
-/** One deploy, rollback or pipeline as Temporal's visibility store describes it: no query, no history. */
+/**
+ * One deploy, rollback or pipeline as Temporal's visibility store describes it
+ * (no query, no history): what lists, environment history and metrics read.
+ */
 export interface DeploySummary {
   id: string;
   kind: DeployKind | 'pipeline';
@@ -35,23 +37,24 @@ function decode(payload: Payload | undefined): unknown {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Memos pass through the payload codec like everything else; search attributes never do. */
-async function withDecodedMemo(client: Client, raw: RawWorkflowExecutionInfo): Promise<RawWorkflowExecutionInfo> {
-  const codecs = client.options.loadedDataConverter.payloadCodecs;
-  const fields = raw.memo?.fields;
-  if (codecs.length === 0 || !fields) return raw;
-  const decoded: Record<string, Payload> = {};
-  for (const [key, payload] of Object.entries(fields)) {
-    let current = [payload as Payload];
-    for (const codec of [...codecs].reverse()) current = await codec.decode(current);
-    decoded[key] = current[0];
-  }
-  return { ...raw, memo: { fields: decoded } } as RawWorkflowExecutionInfo;
+/**
+ * What the decoder reads of one execution in a visibility answer (Temporal's
+ * WorkflowExecutionInfo, its memo already through the payload codec).
+ */
+export interface VisibilityExecution {
+  execution?: { workflowId?: string | null } | null;
+  type?: { name?: string | null } | null;
+  startTime?: Timestamp | null;
+  closeTime?: Timestamp | null;
+  status?: number | null;
+  memo?: { fields?: Record<string, Payload> | null } | null;
+  searchAttributes?: { indexedFields?: Record<string, Payload> | null } | null;
 }
 
-export function summaryOf(raw: RawWorkflowExecutionInfo): DeploySummary {
-  const memo = Object.fromEntries(Object.entries(raw.memo?.fields ?? {}).map(([key, payload]) => [key, decode(payload as Payload)])) as Partial<DeployMemo> & { commitTime?: string };
-  const attribute = (key: string) => decode((raw.searchAttributes?.indexedFields ?? {})[key] as Payload | undefined) as string | undefined;
+/** The one decoder from a visibility execution (memo and search attributes) to a deploy's summary. */
+export function decodeDeploySummary(raw: VisibilityExecution): DeploySummary {
+  const memo = Object.fromEntries(Object.entries(raw.memo?.fields ?? {}).map(([key, payload]) => [key, decode(payload)])) as Partial<DeployMemo>;
+  const attribute = (key: string) => decode((raw.searchAttributes?.indexedFields ?? {})[key]) as string | undefined;
   // The outcome's time, not the close: a deploy closes only after its notifications are out.
   const finishedAt = memo.finishedAt ?? optionalTsToDate(raw.closeTime)?.toISOString();
   let status = (attribute('BerthStatus') ?? 'queued') as DeployStatus;
@@ -86,7 +89,7 @@ export function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, '')}"`;
 }
 
-const invalidToken = 'pageToken: should be the nextPageToken of an earlier page with the same filters';
+export const invalidToken = 'pageToken: should be the nextPageToken of an earlier page with the same filters';
 
 function checksum(query: string, raw: Uint8Array): Buffer {
   return createHash('sha256').update(query).update('\0').update(raw).digest().subarray(0, 8);
@@ -108,34 +111,27 @@ export function decodePageToken(query: string, token: string): Buffer {
   return raw;
 }
 
-// A token that passes the checksum but that the server still refuses must not hold the request for the client's retries.
-const listDeadlineMs = 5_000;
-
-/** One page of a visibility query; tokens travel base64url-encoded through the API. */
-export async function listPage(client: Client, query: string, pageSize: number, pageToken?: string): Promise<{ deploys: DeploySummary[]; nextPageToken: string | null }> {
-  const nextPageToken = pageToken ? decodePageToken(query, pageToken) : undefined;
-  try {
-    const response = await client.connection.withDeadline(Date.now() + listDeadlineMs, () =>
-      client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize, nextPageToken }),
-    );
-    const next = response.nextPageToken?.length ? encodePageToken(query, response.nextPageToken) : null;
-    const executions = await Promise.all(response.executions.map((raw) => withDecodedMemo(client, raw)));
-    return { deploys: executions.map(summaryOf), nextPageToken: next };
-  } catch (error) {
-    // With a valid query, INVALID_ARGUMENT, UNKNOWN or a deadline on a paged call can only be the token.
-    if (pageToken && [2, 3, 4].includes((error as { code?: number }).code ?? -1)) throw new HttpError('invalid_request', invalidToken);
-    throw error;
+/** Memos pass through the payload codec like everything else; search attributes never do. */
+export async function withDecodedMemo(codecs: PayloadCodec[], raw: VisibilityExecution): Promise<VisibilityExecution> {
+  const fields = raw.memo?.fields;
+  if (codecs.length === 0 || !fields) return raw;
+  const decoded: Record<string, Payload> = {};
+  for (const [key, payload] of Object.entries(fields)) {
+    let current = [payload];
+    for (const codec of [...codecs].reverse()) current = await codec.decode(current);
+    decoded[key] = current[0];
   }
+  return { ...raw, memo: { fields: decoded } };
 }
 
-/** Every match, newest first, stopping at `limit`. */
-export async function listAll(client: Client, query: string, limit: number): Promise<DeploySummary[]> {
+/** Every match of a paged list, newest first, stopping at `limit`. */
+export async function allPages(page: (pageSize: number, token?: string) => Promise<{ deploys: DeploySummary[]; nextPageToken: string | null }>, limit: number): Promise<DeploySummary[]> {
   const all: DeploySummary[] = [];
   let token: string | undefined;
   do {
-    const page = await listPage(client, query, Math.min(1000, limit - all.length), token);
-    all.push(...page.deploys);
-    token = page.nextPageToken ?? undefined;
+    const next = await page(Math.min(1000, limit - all.length), token);
+    all.push(...next.deploys);
+    token = next.nextPageToken ?? undefined;
   } while (token && all.length < limit);
   return all.slice(0, limit);
 }

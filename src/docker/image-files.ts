@@ -26,15 +26,14 @@ async function removeQuietly(docker: Dockerode, idOrName: string): Promise<void>
     });
 }
 
-async function readStream(stream: NodeJS.ReadableStream, maxBytes: number, what: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/** The archive's bytes as they arrive, refused once they pass `maxBytes`. */
+async function* limited(stream: NodeJS.ReadableStream, maxBytes: number, what: string): AsyncGenerator<Buffer> {
   let total = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (total > maxBytes) throw new PermanentError('IMAGE_DIR_TOO_LARGE', `${what} is larger than ${maxBytes} bytes`);
-    chunks.push(chunk);
+    yield chunk;
   }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -58,19 +57,24 @@ export async function readImageDir(docker: Dockerode, log: Logger, options: Imag
   const id = shortId(container.id);
   log.debug({ containerId: id }, 'created container to read files');
   try {
-    let archive: Buffer;
+    let archive: NodeJS.ReadableStream;
     try {
-      archive = await readStream(await container.getArchive({ path: dir }), options.maxBytes ?? 16 * 1024 * 1024, what);
+      archive = await container.getArchive({ path: dir });
     } catch (error) {
       if (statusOf(error) === 404) throw new PermanentError('IMAGE_DIR_MISSING', `${what}: no such directory`);
       throw error;
     }
     const base = path.posix.basename(dir);
-    const files: Record<string, Buffer> = {};
-    for (const entry of readTar(archive)) {
-      const relative = entry.path.replace(/^\.\//, '').replace(/\/$/, '');
+    const nameIn = (entryPath: string) => {
+      const relative = entryPath.replace(/^\.\//, '').replace(/\/$/, '');
       const name = relative.startsWith(`${base}/`) ? relative.slice(base.length + 1) : undefined;
-      if (entry.type === 'file' && name && !name.includes('/')) files[name] = entry.data;
+      return name && !name.includes('/') ? name : undefined;
+    };
+    // Streamed: only the files directly in `dir` are held, never the whole archive.
+    const files: Record<string, Buffer> = {};
+    for (const entry of await readTar(limited(archive, options.maxBytes ?? 16 * 1024 * 1024, what), (entryPath) => nameIn(entryPath) !== undefined)) {
+      const name = nameIn(entry.path);
+      if (entry.type === 'file' && name) files[name] = entry.data;
     }
     log.info({ containerId: id, image: options.image, dir, files: Object.keys(files).length }, 'read files from image');
     return files;

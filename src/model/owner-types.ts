@@ -70,6 +70,8 @@ export interface OwnerState {
   settings: OwnerSettings;
   queue: QueuedRequest[];
   running?: string;
+  /** The request `running` names, so the deploy can be read before its workflow has started. */
+  runningRequest?: QueuedRequest;
   /** The release that should serve, with the spec that made it (for recreating it). */
   desired?: { summary: ReleaseSummary; spec: DeploySpec; upstream?: string };
   history: ReleaseSummary[];

@@ -107,6 +107,7 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
 async function runDeploy(owner: OwnerState, request: QueuedRequest, replyTo: Map<string, string>, ended: Map<string, DeployRecord>): Promise<void> {
   const id = request.spec.deploymentId;
   owner.running = id;
+  owner.runningRequest = request;
   // Abandon: a deploy in flight finishes its own saga even if its owner is terminated.
   const options = { workflowId: id, parentClosePolicy: ParentClosePolicy.ABANDON, ...deployStartOptions(request.spec, request.kind) };
   let closed: DeployRecord | undefined;
@@ -128,6 +129,7 @@ async function runDeploy(owner: OwnerState, request: QueuedRequest, replyTo: Map
   ended.delete(id);
   remember(owner, { ...record, image: record.image ?? request.spec.image, requestedBy: record.requestedBy ?? request.spec.requestedBy }, request.spec);
   owner.running = undefined;
+  owner.runningRequest = undefined;
   owner.deploysThisRun += 1;
   const waiting = replyTo.get(request.spec.deploymentId);
   if (waiting) {

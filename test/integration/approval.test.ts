@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { Harness, tokens } from '../support/berth-harness';
 
 /** Production waits for a person; the decision is durable, attributed and visible. */
@@ -20,14 +21,14 @@ describe('approval for production', () => {
   afterAll(() => berth.stop());
 
   /** Polls until the deploy waits for approval; bounded. */
-  async function waitingFor(id: string): Promise<any> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const { body } = await berth.request('GET', `/v1/deployments/${id}`);
-      if (body.status === 'awaiting_approval') return body;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${id} never waited for approval`);
+  function waitingFor(id: string): Promise<any> {
+    return eventually(
+      async () => {
+        const { body } = await berth.request('GET', `/v1/deployments/${id}`);
+        return body.status === 'awaiting_approval' && body;
+      },
+      { what: `${id} waiting for approval` },
+    );
   }
 
   async function productionUntouched(serving: string | undefined): Promise<void> {

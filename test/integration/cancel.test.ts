@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { Harness } from '../support/berth-harness';
 
 /** Cancel stops a deploy at any step and compensates; the previous release keeps serving. */
@@ -13,13 +14,13 @@ describe('cancelling a deploy', () => {
 
   /** Waits until the deploy's record shows `step` running; bounded. */
   async function waitForStep(id: string, step: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const { body } = await berth.request('GET', `/v1/deployments/${id}`);
-      if (body.steps?.some((s: { name: string; status: string }) => s.name === step && s.status === 'running')) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`step ${step} of ${id} was not running within ${timeoutMs}ms`);
+    await eventually(
+      async () => {
+        const { body } = await berth.request('GET', `/v1/deployments/${id}`);
+        return body.steps?.some((s: { name: string; status: string }) => s.name === step && s.status === 'running') === true;
+      },
+      { what: `step ${step} of ${id} running`, timeoutMs },
+    );
   }
 
   async function cancelDuring(step: string, tag: string): Promise<void> {

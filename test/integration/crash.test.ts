@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../support/eventually';
 import { Harness } from '../support/berth-harness';
 import { activityAttempts } from '../support/history';
 
@@ -48,13 +49,13 @@ describe('a worker process that dies mid-deploy', () => {
 
     // The slow image takes ~3 s to answer, so the health step is surely running when the worker dies.
     const id = await berth.deploy('slow');
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { body } = await berth.request('GET', `/v1/deployments/${id}`);
-      if (body.steps?.some((s: { name: string; status: string }) => s.name === 'health' && s.status === 'running')) break;
-      if (Date.now() > deadline) throw new Error('the health step never ran');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(
+      async () => {
+        const { body } = await berth.request('GET', `/v1/deployments/${id}`);
+        return body.steps?.some((s: { name: string; status: string }) => s.name === 'health' && s.status === 'running') === true;
+      },
+      { what: 'the health step running' },
+    );
     worker!.kill('SIGKILL');
     await new Promise((resolve) => worker!.once('exit', resolve));
     worker = await startWorker();

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { Harness } from '../support/berth-harness';
+import { eventually } from '../support/eventually';
 import { freeLoopbackPort } from '../support/free-port';
 
 /** Receivers that fail never hold up a deploy or repeat a delivery; a queued deploy can be cancelled. */
@@ -49,8 +50,7 @@ describe('notifications and the queue', () => {
     expect(description.searchAttributes.BerthStatus).toEqual(['succeeded']);
     // The list reads Temporal's visibility store, which follows the workflow's state a moment later.
     const listed = async () => (await berth.request('GET', `/v1/deployments?project=${berth.project}`)).body.deployments.find((d: { id: string }) => d.id === id);
-    for (let i = 0; i < 50 && (await listed())?.status !== 'succeeded'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await listed()).toMatchObject({ status: 'succeeded', finishedAt: outcome.finishedAt });
+    await eventually(async () => expect(await listed()).toMatchObject({ status: 'succeeded', finishedAt: outcome.finishedAt }), { what: 'the list showing the outcome', timeoutMs: 5_000 });
     // Still notifying, but finished: nothing left to cancel.
     expect((await berth.request('POST', `/v1/deployments/${id}/cancel`)).status).toBe(409);
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readSse } from '../../src/cli/sse';
 import { Harness, tokens } from '../support/berth-harness';
+import { eventually } from '../support/eventually';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 interface StreamRead {
@@ -9,14 +10,12 @@ interface StreamRead {
   end?: any;
 }
 
-/** Bounded polling for what visibility shows a moment after the record does. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** Visibility shows a deploy a moment after its record does: read until `done`, bounded. */
+function readUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  return eventually(async () => {
     const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+    return done(value) && value;
+  }, { what: 'visibility catching up', timeoutMs, intervalMs: 300 }) as Promise<T>;
 }
 
 /** One deploy watched live, listed, measured and announced with a signature. */
@@ -91,7 +90,7 @@ describe('watching deploys: events, list, metrics, signed webhooks', () => {
 
   it('lists deploys newest first, filtered and paged', async () => {
     const list = (query: string) => berth.request('GET', `/v1/deployments?${query}`, undefined, tokens.reader);
-    const all = await eventually(
+    const all = await readUntil(
       () => list('project=observe'),
       (r) => r.body.deployments?.filter((d: any) => d.status === 'succeeded' || d.status === 'failed').length === 2,
     );
@@ -120,14 +119,18 @@ describe('watching deploys: events, list, metrics, signed webhooks', () => {
     };
     const value = (text: string, series: string) => text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1];
     const labels = 'project="observe",environment="staging"';
-    const metrics = await eventually(scrape, (m) => value(m.text, `berth_deploys{${labels},status="failed"}`) === '1', 30_000);
+    const metrics = await readUntil(scrape, (m) => value(m.text, `berth_deploys{${labels},status="failed"}`) === '1', 30_000);
 
     expect(metrics.status).toBe(200);
     expect(metrics.type).toBe('text/plain; version=0.0.4; charset=utf-8');
-    for (const line of metrics.text.trim().split('\n')) {
-      expect(line).toMatch(/^(# (HELP|TYPE) berth_\w+ .+|berth_\w+(\{(\w+="(?:[^"\\]|\\.)*",?)*\})? -?[\d.e+-]+|NaN)$/);
+    // prom-client leaves a blank line between metrics, and writes NaN as "Nan" (Prometheus parses either);
+    // Node's process metrics come after Berth's.
+    for (const line of metrics.text.trim().split('\n').filter((l) => l !== '')) {
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{(\w+="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|Nan|[+-]Inf))$/);
     }
     const text = metrics.text;
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
     expect(value(text, `berth_deploys{${labels},status="succeeded"}`)).toBe('1');
     expect(value(text, `berth_deploys{${labels},status="failed"}`)).toBe('1');
     expect(value(text, `berth_deploys{${labels},status="running"}`)).toBe('0');

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Harness, tokens } from '../support/berth-harness';
+import { eventually } from '../support/eventually';
 import { freeLoopbackPort } from '../support/free-port';
 import { buildVersion, pushAs, startHookRegistry, type HookRegistry } from '../support/hook-registry';
 import { readOwner } from '../../src/temporal/owner-client';
@@ -64,13 +65,14 @@ describe('registry webhooks', () => {
 
   /** Waits until `count` deploys the owner did not know of in `known` appear; bounded. */
   async function newDeploys(environment: string, known: Set<string>, count = 1, timeoutMs = 60_000): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const fresh = [...(await deploysOf(environment))].filter((id) => !known.has(id));
-      if (fresh.length >= count) return fresh.sort();
-      if (Date.now() > deadline) throw new Error(`${fresh.length} of ${count} new deploys of ${environment} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    return eventually(
+      async () => {
+        const fresh = [...(await deploysOf(environment))].filter((id) => !known.has(id));
+        if (fresh.length < count) throw new Error(`${fresh.length} of ${count} new deploys of ${environment}`);
+        return fresh.sort();
+      },
+      { what: `${count} new deploys of ${environment}`, timeoutMs },
+    );
   }
 
   it('deploys staging from a docker push of a new main, pinned by digest, with no call to the deploy API', async () => {
@@ -129,9 +131,9 @@ describe('registry webhooks', () => {
     const body = (await response.json()) as { ignored: unknown[]; deployments: Array<{ id: string }> };
     expect({ status: response.status, ignored: body.ignored }).toEqual({ status: 202, ignored: [] });
     const [started] = body.deployments;
-    // Between leaving the owner's queue and its workflow's start a deploy is briefly unknown to both: ask again.
-    let answer = await berth.request('GET', `/v1/deployments/${started.id}`);
-    for (let i = 0; i < 50 && answer.status === 404; i++) answer = await new Promise((r) => setTimeout(r, 100)).then(() => berth.request('GET', `/v1/deployments/${started.id}`));
+    // Queued, taken to run, or running: a deploy the hook started is never unknown, not even between its owner's queue and its workflow.
+    const answer = await berth.request('GET', `/v1/deployments/${started.id}`);
+    expect(answer.status).toBe(200);
     const record = answer.body;
     await berth.request('POST', `/v1/deployments/${started.id}/cancel`);
     await berth.waitForEnd(started.id);
@@ -172,7 +174,7 @@ describe('registry webhooks', () => {
     const before = await deploysOf('production');
     await pushAs(berth.docker, image, repository, tag);
     const [id] = await newDeploys('production', before);
-    for (let i = 0; i < 600 && (await berth.request('GET', `/v1/deployments/${id}`)).body.status !== 'awaiting_approval'; i++) await new Promise((r) => setTimeout(r, 100));
+    await eventually(async () => (await berth.request('GET', `/v1/deployments/${id}`)).body.status === 'awaiting_approval', { what: `${id} awaiting approval`, timeoutMs: 60_000 });
 
     expect((await berth.request('GET', `/v1/deployments/${id}`)).body).toMatchObject({ status: 'awaiting_approval', requestedBy: 'registry:local', trigger: { tag } });
     expect((await berth.proxyGet('production').catch(() => ({ status: 0, body: '' }))).body).not.toBe(`v1.2.0-${run}`);

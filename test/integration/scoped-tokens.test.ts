@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { eventually } from '../support/eventually';
 import { Harness, tokens } from '../support/berth-harness';
 
 const scopedToken = 'scoped-token-one-project-staging-9d2e';
@@ -17,10 +18,7 @@ describe('a token limited to one project and one environment', () => {
     process.env.SCOPED_TEST_TOKEN = scopedToken;
     await berth.start();
     id = await berth.deploy('v1', 'production');
-    for (let tries = 0; (await berth.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader)).body.status !== 'awaiting_approval'; tries++) {
-      if (tries > 300) throw new Error(`${id} never waited for approval`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(async () => (await berth.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader)).body.status === 'awaiting_approval', { what: `${id} waiting for approval` });
     expect((await berth.request('POST', `/v1/deployments/${id}/reject`, { comment: 'not now' })).status).toBe(200);
     expect((await berth.waitForEnd(id)).status).toBe('rejected');
   });

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { AesGcmCodec } from '../../src/codec/aes-gcm-codec';
 import type { DeployRecord } from '../../src/model/types';
+import { eventually } from '../support/eventually';
 import { Harness, tokens } from '../support/berth-harness';
 import { ensureLeakyImage, leakyTag } from '../support/fixture-leaky';
 import { codecJson, encodingOf, rawHistory, walkHistory } from '../support/raw-history';
@@ -38,10 +39,7 @@ describe('secrets in a deploy that fails, and encrypted payloads', () => {
     await ensureLeakyImage({ registry: world.registryAddress, docker: berth.docker });
     await berth.start();
     const id = await berth.deploy(leakyTag, 'production', { commit: 'c0ffee1234567', commitTime: confidential.commitTime });
-    for (let tries = 0; (await berth.request('GET', `/v1/deployments/${id}`)).body.status !== 'awaiting_approval'; tries++) {
-      if (tries > 300) throw new Error(`${id} never waited for approval`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(async () => (await berth.request('GET', `/v1/deployments/${id}`)).body.status === 'awaiting_approval', { what: `${id} waiting for approval` });
     expect((await berth.request('POST', `/v1/deployments/${id}/approve`, { comment: confidential.comment })).status).toBe(200);
     record = await berth.waitForEnd(id);
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pgOptions } from '../../src/db/connect';
 import { scrub, scrubError, secretsOfUrl } from '../../src/db/redact';
 import { buildOneOffOptions } from '../../src/docker/one-off';
+import { pack } from 'tar-stream';
 import { readTar, TarFormatError } from '../../src/docker/tar-reader';
 import { PermanentError } from '../../src/model/errors';
 
@@ -82,10 +83,10 @@ describe('readTar', () => {
 
   const long = `${'x'.repeat(120)}.up.sql`;
 
-  it.each(['gnu', 'pax', 'ustar'] as const)('reads files, directories and long names (%s)', (format) => {
+  it.each(['gnu', 'pax', 'ustar'] as const)('reads files, directories and long names (%s)', async (format) => {
     const files = { 'migrations/001_a.up.sql': 'CREATE TABLE a ();\n', 'migrations/empty.sql': '', 'migrations/sub/002_b.up.sql': 'SELECT 2' };
     if (format !== 'ustar') Object.assign(files, { [`migrations/${long}`]: 'SELECT 3' });
-    const entries = readTar(tarOf(files, format));
+    const entries = await readTar(tarOf(files, format));
     expect(entries.map((entry) => [entry.path.replace(/\/$/, ''), entry.type, entry.data.toString()])).toEqual([
       ['migrations', 'directory', ''],
       ['migrations/001_a.up.sql', 'file', 'CREATE TABLE a ();\n'],
@@ -96,9 +97,38 @@ describe('readTar', () => {
     ].sort((a, b) => a[0].localeCompare(b[0])));
   });
 
-  it('refuses a corrupted header', () => {
+  it('refuses a corrupted header', async () => {
     const archive = tarOf({ 'migrations/001_a.up.sql': 'x' }, 'ustar');
     archive[0] ^= 0xff;
-    expect(() => readTar(archive)).toThrow(new TarFormatError('bad header checksum at byte 0'));
+    await expect(readTar(archive)).rejects.toThrow(TarFormatError);
+  });
+
+  it("streams a tar-stream pack, with a migration path over 100 characters (a PAX header), holding only the files it keeps", async () => {
+    const deep = `migrations/${'y'.repeat(110)}/002_b.up.sql`;
+    const packed = pack();
+    packed.entry({ name: 'migrations', type: 'directory' });
+    packed.entry({ name: `migrations/${long}` }, 'SELECT 3');
+    packed.entry({ name: deep }, 'SELECT 4');
+    packed.entry({ name: 'migrations/current', type: 'symlink', linkname: long });
+    packed.finalize();
+    const chunks = (async function* () {
+      for await (const chunk of packed) yield Buffer.from(chunk as Uint8Array);
+    })();
+    const entries = await readTar(chunks, (path) => !path.includes('y'.repeat(110)));
+    expect(entries).toEqual([
+      { path: 'migrations', type: 'directory', data: Buffer.alloc(0) },
+      { path: `migrations/${long}`, type: 'file', data: Buffer.from('SELECT 3') },
+      { path: deep, type: 'file', data: Buffer.alloc(0) },
+      { path: 'migrations/current', type: 'symlink', data: Buffer.alloc(0), linkName: long },
+    ]);
+    expect(`migrations/${long}`.length).toBeGreaterThan(100);
+  });
+
+  it('passes on what the source failed with, not a format error', async () => {
+    const failing = (async function* () {
+      yield Buffer.alloc(512);
+      throw new PermanentError('IMAGE_DIR_TOO_LARGE', '/migrations is larger than 512 bytes');
+    })();
+    await expect(readTar(failing)).rejects.toThrow(new PermanentError('IMAGE_DIR_TOO_LARGE', '/migrations is larger than 512 bytes'));
   });
 });
