@@ -16,7 +16,7 @@ export function createContainerActivities(deps: HostDeps) {
 
   return {
     async listReleases(spec: DeploySpec): Promise<ReleaseContainer[]> {
-      return deps.containers.listReleases(spec.project, spec.environment);
+      return deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
     },
 
     /**
@@ -27,7 +27,7 @@ export function createContainerActivities(deps: HostDeps) {
       return classify(async () => {
         await deps.faults.before('start');
         const name = containerName(spec.deploymentId);
-        const releases = await deps.containers.listReleases(spec.project, spec.environment);
+        const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
         const existing = releases.find((release) => release.name === name);
         const port =
           spec.network === 'host'
@@ -62,7 +62,7 @@ export function createContainerActivities(deps: HostDeps) {
      */
     async retireReleases(spec: DeploySpec, keepRelease: string): Promise<RetireResult> {
       await deps.faults.before('retire');
-      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
       const others = releases.filter((release) => release.release !== keepRelease);
       const stopped: string[] = [];
       for (const release of others.filter((r) => r.running)) {

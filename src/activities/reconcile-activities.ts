@@ -9,6 +9,7 @@ import { usedPorts } from './container-activities';
 import type { HostDeps } from './host-deps';
 import { healthUrl } from './health-activities';
 import { probe } from './http-probe';
+import { routeOf } from './proxy-activities';
 import { verifyThroughProxy } from './verify-through-proxy';
 
 export interface ReconcileResult {
@@ -46,7 +47,7 @@ export function createReconcileActivities(deps: HostDeps) {
     const options = buildContainerOptions({ spec: { ...spec, deploymentId: desired.release }, pinnedRef: image.pinnedRef, digest: image.digest, port: usable, env });
     const { id } = await deps.containers.createAndStart(options);
     await deps.containers.setRestartPolicy(id, 'unless-stopped');
-    return (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.id === id)!;
+    return (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((r) => r.id === id)!;
   }
 
   /**
@@ -81,7 +82,7 @@ export function createReconcileActivities(deps: HostDeps) {
       const log = deps.log.child({ project: spec.project, environment: spec.environment, release: desired.release });
       const healed: string[] = [];
       const problems: string[] = [];
-      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
       let current = releases.find((release) => release.release === desired.release);
       const expectedPort = portOfUpstream(upstream, deps.address);
       if (!current) {
@@ -107,7 +108,7 @@ export function createReconcileActivities(deps: HostDeps) {
         else problems.push(`${current.name} is unhealthy even after a restart`);
       }
       const target = upstreamFor(spec, current.name, current.port, deps.address);
-      const route = { project: spec.project, environment: spec.environment, hostname: spec.hostname };
+      const route = routeOf(spec);
       if ((await deps.proxy.currentUpstreams(route))?.join(',') !== target) {
         await deps.proxy.point(route, [target]);
         await verifyThroughProxy(deps, spec, [target], { requireHealthy: false });

@@ -24,7 +24,7 @@ export function createRetainedActivities(deps: HostDeps) {
      * undefined when it was pruned, so the caller recreates it from its digest.
      */
     async startRetained(spec: DeploySpec, release: string): Promise<RetainedStart | undefined> {
-      const retained = (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.release === release);
+      const retained = (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((r) => r.release === release);
       if (!retained) return undefined;
       const wasRunning = retained.running;
       if (!wasRunning) await deps.docker.getContainer(retained.id).start().catch(ignoreStatus(304));

@@ -25,13 +25,14 @@ export function newDeploymentId(project: string, environment: string, now = Date
 export class DeploymentService {
   constructor(
     readonly client: Client,
-    private readonly taskQueue: string,
+    readonly taskQueue: string,
     private readonly config: BerthConfig,
   ) {}
 
   /** Hands the deploy to its environment's owner, which serialises and coalesces deploys. */
   async start(spec: DeploySpec | RollbackSpec, kind: DeployKind, idempotencyKey?: string): Promise<EnqueueAnswer> {
-    const settings = ownerSettings(this.config, spec.project, spec.environment);
+    // A preview instance has its own owner, so instances never queue behind each other.
+    const settings = { ...ownerSettings(this.config, spec.project, spec.environment), ...(spec.preview && { instance: spec.preview.instance }) };
     return enqueueWithOwner(this.client, this.taskQueue, { kind, spec, settings, ...(idempotencyKey !== undefined && { idempotencyKey }) });
   }
 

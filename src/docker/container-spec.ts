@@ -51,6 +51,7 @@ export function buildContainerOptions(input: ContainerInput): Dockerode.Containe
     [labels.digest]: digest,
   };
   if (port !== undefined) containerLabels[labels.port] = String(port);
+  if (spec.preview) containerLabels[labels.instance] = spec.preview.instance;
   return {
     name: containerName(spec.deploymentId),
     Image: pinnedRef,

@@ -15,6 +15,8 @@ export const labels = {
   image: 'berth.image',
   /** Host port, present only under host networking. */
   port: 'berth.port',
+  /** A preview instance's name; absent on an environment's own releases. */
+  instance: 'berth.instance',
   /** Always `true`; marks containers Berth may stop and remove. */
   managed: 'berth.managed',
 } as const;
@@ -28,8 +30,8 @@ export function containerName(deploymentId: string): string {
 }
 
 /** Every Berth container of one environment, for `listContainers({ all: true, filters })`. */
-export function environmentFilters(project: string, environment: string): ContainerFilters {
+export function environmentFilters(project: string, environment: string, instance?: string): ContainerFilters {
   return {
-    label: [`${labels.managed}=true`, `${labels.project}=${project}`, `${labels.environment}=${environment}`],
+    label: [`${labels.managed}=true`, `${labels.project}=${project}`, `${labels.environment}=${environment}`, ...(instance ? [`${labels.instance}=${instance}`] : [])],
   };
 }

@@ -7,10 +7,11 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalRecord, DecideRequest } from '../model/approval-types';
 import type { ContainerEventNotice, EnqueueAnswer, EnqueueRequest, OwnerState } from '../model/owner-types';
 import type { PipelineRecord } from '../model/pipeline-types';
+import type { PreviewState, RegisterAnswer, RegisterRequest } from '../model/preview-types';
 import type { DeployRecord } from '../model/types';
 
 /** Workflow type names, for clients that start workflows without importing their code. */
-export const workflowTypes = { deploy: 'deployWorkflow', rollback: 'rollbackWorkflow', environment: 'environmentWorkflow', pipeline: 'pipelineWorkflow', hostInfo: 'hostInfoWorkflow' } as const;
+export const workflowTypes = { deploy: 'deployWorkflow', rollback: 'rollbackWorkflow', environment: 'environmentWorkflow', pipeline: 'pipelineWorkflow', hostInfo: 'hostInfoWorkflow', previews: 'previewsWorkflow' } as const;
 
 /** The deploy's record: status, steps and outcome so far. */
 export const statusQuery = defineQuery<DeployRecord>('status');
@@ -39,6 +40,17 @@ export const stageFinishedSignal = defineSignal<[DeployRecord]>('stageFinished')
 /** Sent by a host's worker when Docker reports one of the environment's containers died or vanished. */
 export const containerEventSignal = defineSignal<[ContainerEventNotice]>('containerEvent');
 
-export function ownerWorkflowId(project: string, environment: string): string {
-  return `env.${project}.${environment}`;
+/** The instances of an environment with `previews`, as its coordinator holds them. */
+export const previewsQuery = defineQuery<PreviewState>('previews');
+/** Records a deploy of a tag; refused (`conflictWith`) when another tag already holds its name. */
+export const registerInstanceUpdate = defineUpdate<RegisterAnswer, [RegisterRequest]>('registerInstance');
+/** Removes one instance; false when no instance has that tag. */
+export const removeInstanceUpdate = defineUpdate<boolean, [{ tag: string; by: string }]>('removeInstance');
+
+export function previewsWorkflowId(project: string, environment: string): string {
+  return `previews.${project}.${environment}`;
+}
+
+export function ownerWorkflowId(project: string, environment: string, instance?: string): string {
+  return `env.${project}.${environment}${instance ? `.${instance}` : ''}`;
 }

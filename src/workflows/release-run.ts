@@ -40,6 +40,7 @@ export class ReleaseRun {
       commit: spec.commit,
       requestedBy: spec.requestedBy,
       ...(spec.trigger && { trigger: spec.trigger }),
+      ...(spec.preview && { url: spec.preview.url }),
       status: 'running',
       release,
       createdAt: new Date().toISOString(),
@@ -108,6 +109,10 @@ export class ReleaseRun {
     }
     // Verified: from here the new release stands, and retiring the old one is not undone.
     this.saga.commit();
+    // Only preview deploys take this step, and none existed before it: no patch needed.
+    if (spec.preview) {
+      await acts.quick(`point ${spec.preview.defaultHostname} → ${candidate.upstream}`).pointDefaultRoute(spec, candidate.upstream).catch((error) => log.warn('default name not pointed', { error: String(error) }));
+    }
 
     // A cancel that arrives now is too late to undo a verified release.
     await CancellationScope.nonCancellable(async () => {

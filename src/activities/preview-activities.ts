@@ -1,0 +1,38 @@
+import type { DeploySpec } from '../model/types';
+import type { PreviewRemoval } from '../model/preview-types';
+import { classify } from './failures';
+import type { HostDeps } from './host-deps';
+import { verifyThroughProxy } from './verify-through-proxy';
+
+/** Activities only preview instances use: the default name, and removing an instance from the world. */
+export function createPreviewActivities(deps: HostDeps) {
+  return {
+    /** The environment's default name serves the instance deployed last; verified like a switch. */
+    async pointDefaultRoute(spec: DeploySpec, upstream: string): Promise<void> {
+      const preview = spec.preview;
+      if (!preview) return;
+      await classify(async () => {
+        await deps.proxy.point({ project: spec.project, environment: spec.environment, hostname: preview.defaultHostname }, [upstream]);
+        await verifyThroughProxy(deps, { ...spec, hostname: preview.defaultHostname }, [upstream], { requireHealthy: false });
+      });
+    },
+
+    /**
+     * Removes every container of the instance (running or kept), its route,
+     * and the default name's route when that still points at it. Idempotent.
+     */
+    async removePreviewInstance(removal: PreviewRemoval): Promise<{ containers: string[] }> {
+      const { project, environment, instance } = removal;
+      const releases = await deps.containers.listReleases(project, environment, instance);
+      const instanceRoute = { project, environment, instance, hostname: removal.hostname };
+      const served = (await deps.proxy.currentUpstreams(instanceRoute)) ?? [];
+      await deps.proxy.remove(instanceRoute);
+      const defaultRoute = { project, environment, hostname: removal.defaultHostname };
+      const byDefault = (await deps.proxy.currentUpstreams(defaultRoute)) ?? [];
+      if (served.length > 0 && byDefault.join(',') === served.join(',')) await deps.proxy.remove(defaultRoute);
+      for (const release of releases) await deps.containers.remove(release.id);
+      deps.log.info({ project, environment, instance, containers: releases.map((r) => r.name) }, 'preview instance removed');
+      return { containers: releases.map((r) => r.name) };
+    },
+  };
+}
