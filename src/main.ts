@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 
   const client = new Client({ connection: clientConnection, namespace, dataConverter });
   // Each host's worker heals from Docker's events; the API alone watches nothing.
-  const tell = (project: string, environment: string, notice: ContainerEventNotice) => tellOwner(client, project, environment, notice);
+  const tell = (project: string, environment: string, notice: ContainerEventNotice, instance?: string) => tellOwner(client, project, environment, notice, instance);
   const watchers = role === 'api' ? undefined : startEventWatchers({ config, tellOwner: tell, log, hosts: selection?.hosts });
   let server: Server | undefined;
   if (role !== 'worker') {

@@ -47,6 +47,9 @@ export const registerInstanceUpdate = defineUpdate<RegisterAnswer, [RegisterRequ
 /** Removes one instance; false when no instance has that tag. */
 export const removeInstanceUpdate = defineUpdate<boolean, [{ tag: string; by: string }]>('removeInstance');
 
+/** Sent by a preview instance's deploy when it ends: the instance's ttl counts from here. */
+export const instanceDeployedSignal = defineSignal<[{ tag: string; deploymentId: string }]>('instanceDeployed');
+
 export function previewsWorkflowId(project: string, environment: string): string {
   return `previews.${project}.${environment}`;
 }

@@ -1,6 +1,13 @@
 import type { PreviewInstance, PreviewState, RegisterAnswer, RegisterRequest } from '../model/preview-types';
 
 /**
+ * Until its deploy ends (and says so), an instance's expiry allows for the
+ * deploy itself, so a short ttl never removes an instance mid-deploy; a deploy
+ * that never reports (cancelled while queued) still expires in the end.
+ */
+export const deployGraceMs = 15 * 60_000;
+
+/**
  * Pure steps of the preview coordinator: which tag holds which name, which
  * instance goes when the limit is reached, which have expired.
  */
@@ -19,8 +26,10 @@ export function register(state: PreviewState, request: RegisterRequest, now: num
   state.settings = request.settings;
   const taken = collision([...state.instances, ...state.removing.map((r) => r.instance)], request.instance.tag, request.instance.instance);
   if (taken !== undefined) return { ok: false, conflictWith: taken };
+  // Still being removed: a deploy now would race the removal.
+  if (state.removing.some((r) => r.instance.tag === request.instance.tag)) return { ok: false, conflictWith: request.instance.tag };
   const { ttlMs, maxInstances } = request.settings;
-  const instance: PreviewInstance = { ...request.instance, deployedAt: now, ...(ttlMs !== undefined && { expiresAt: now + ttlMs }) };
+  const instance: PreviewInstance = { ...request.instance, deployedAt: now, ...(ttlMs !== undefined && { expiresAt: now + deployGraceMs + ttlMs }) };
   if (ttlMs === undefined) delete instance.expiresAt;
   state.instances = [...state.instances.filter((held) => held.tag !== instance.tag), instance];
   while (maxInstances !== undefined && state.instances.length > maxInstances) {
@@ -28,6 +37,12 @@ export function register(state: PreviewState, request: RegisterRequest, now: num
     drop(state, oldest.tag, `maxInstances (${maxInstances}) reached: ${oldest.tag} was deployed least recently`);
   }
   return { ok: true };
+}
+
+/** The instance's latest deploy ended: it expires `ttl` from now, unless deployed again. */
+export function deployed(state: PreviewState, tag: string, deploymentId: string, now: number): void {
+  const instance = state.instances.find((held) => held.tag === tag && held.deploymentId === deploymentId);
+  if (instance && state.settings.ttlMs !== undefined) instance.expiresAt = now + state.settings.ttlMs;
 }
 
 /** Moves an instance to `removing`; false when no instance has that tag. */

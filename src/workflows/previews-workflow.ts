@@ -3,8 +3,8 @@ import type { HostActivities } from '../activities';
 import type { PreviewSettings, PreviewState } from '../model/preview-types';
 import { hostTaskQueue } from '../model/task-queues';
 import { Announcer } from './announcer';
-import { ownerWorkflowId, previewsQuery, registerInstanceUpdate, removeInstanceUpdate } from './definitions';
-import { drop, expire, nextExpiry, register } from './preview-state';
+import { instanceDeployedSignal, ownerWorkflowId, previewsQuery, registerInstanceUpdate, removeInstanceUpdate } from './definitions';
+import { deployed, drop, expire, nextExpiry, register } from './preview-state';
 
 /**
  * The coordinator of one environment with `previews`: it knows the instance
@@ -18,6 +18,7 @@ export async function previewsWorkflow(input: PreviewState | PreviewSettings): P
   setHandler(previewsQuery, () => state);
   setHandler(registerInstanceUpdate, (request) => register(state, request, Date.now()));
   setHandler(removeInstanceUpdate, ({ tag, by }) => drop(state, tag, `removed by ${by}`));
+  setHandler(instanceDeployedSignal, ({ tag, deploymentId }) => deployed(state, tag, deploymentId, Date.now()));
 
   for (;;) {
     const next = nextExpiry(state);

@@ -6,6 +6,7 @@ import { eventOf, finalEvent, gateOutcomeOf, logTailOf } from './outcome';
 import { Saga } from './saga';
 import { StepLog, failureMessage } from './step-log';
 import { deployEndedSignal, statusQuery } from './definitions';
+import { pointDefaultName, tellCoordinator } from './preview-steps';
 import { hostActivities, notify, type HostActs } from './workflow-activities';
 import type { Candidate, DeployKind, DeployRecord, DeploySpec, DeployStatus } from '../model/types';
 import type { DeployEvent } from '../model/event-types';
@@ -109,10 +110,7 @@ export class ReleaseRun {
     }
     // Verified: from here the new release stands, and retiring the old one is not undone.
     this.saga.commit();
-    // Only preview deploys take this step, and none existed before it: no patch needed.
-    if (spec.preview) {
-      await acts.quick(`point ${spec.preview.defaultHostname} → ${candidate.upstream}`).pointDefaultRoute(spec, candidate.upstream).catch((error) => log.warn('default name not pointed', { error: String(error) }));
-    }
+    await pointDefaultName(acts, spec, candidate.upstream);
 
     // A cancel that arrives now is too late to undo a verified release.
     await CancellationScope.nonCancellable(async () => {
@@ -169,6 +167,7 @@ export class ReleaseRun {
     setCurrentDetails(`Finished: **${outcome}**${this.record.reason ? ` — ${this.record.reason.split('\n')[0]}` : ''}`);
     const parent = workflowInfo().parent;
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(deployEndedSignal, this.record).catch((error) => log.warn('owner not told', { error: String(error) }));
+    await tellCoordinator(this.spec);
     await this.announce(finalEvent(outcome), outcome);
     return this.close(outcome);
   }

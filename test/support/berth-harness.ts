@@ -176,7 +176,7 @@ export class Harness {
     });
     this.running = Promise.all(this.workers.map((worker) => worker.run()));
     const client = new Client({ connection: this.workerConnection, namespace: temporal.namespace, dataConverter: dataConverterFor(this.config) });
-    this.watchers = startEventWatchers({ config: this.config, tellOwner: (project, environment, notice) => tellOwner(client, project, environment, notice), log: this.log });
+    this.watchers = startEventWatchers({ config: this.config, tellOwner: (project, environment, notice, instance) => tellOwner(client, project, environment, notice, instance), log: this.log });
   }
 
   /** Shuts every worker down and starts new ones, as a restarted Berth process would. */
