@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { HostActivities } from '../activities';
 import type { PreviewSettings, PreviewState } from '../model/preview-types';
 import { hostTaskQueue } from '../model/task-queues';
@@ -40,9 +40,7 @@ export async function previewsWorkflow(input: PreviewState | PreviewSettings): P
 async function removeOne(state: PreviewState): Promise<void> {
   const { instance, reason } = state.removing[0];
   const { project, environment, host, defaultHostname } = state.settings;
-  await getExternalWorkflowHandle(ownerWorkflowId(project, environment, instance.instance))
-    .cancel()
-    .catch((error) => log.info('instance owner not running', { instance: instance.instance, error: String(error) }));
+  await cancelOwner(ownerWorkflowId(project, environment, instance.instance));
   const { removePreviewInstance } = proxyActivities<HostActivities>({
     taskQueue: hostTaskQueue(host),
     startToCloseTimeout: '2m',
@@ -64,4 +62,18 @@ async function removeOne(state: PreviewState): Promise<void> {
     reason: `${instance.tag} (${instance.url}) removed: ${reason}; containers removed: ${removed.containers.join(', ') || 'none'}`,
     at: new Date().toISOString(),
   });
+}
+
+/**
+ * Asks the instance's owner to stop. A server answers at once (an owner that
+ * is gone fails the request); the bound keeps a server that never answers
+ * (the time-skipping test server) from holding removal up for good.
+ */
+async function cancelOwner(workflowId: string): Promise<void> {
+  const asked = getExternalWorkflowHandle(workflowId)
+    .cancel()
+    .catch((error) => log.info('instance owner not running', { workflowId, error: String(error) }));
+  const bound = new CancellationScope();
+  await Promise.race([asked, bound.run(() => sleep('30s')).catch(() => undefined)]);
+  bound.cancel();
 }
