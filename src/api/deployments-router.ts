@@ -22,7 +22,7 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
     requireReach(caller, body.project, body.environments ?? [body.environment!]);
     if (body.environment && config.projects[body.project]?.environments[body.environment]?.previews) {
       if (body.tag === undefined) throw new HttpError('invalid_request', 'tag: an environment with previews deploys tags, each as its own instance; give "tag"');
-      const started = await startPreviewDeploy(config, deployments, { ...body, environment: body.environment, tag: body.tag }, caller);
+      const started = await startPreviewDeploy(config, deployments, { ...body, environment: body.environment, tag: body.tag }, caller.name);
       res.status(202).location(`/v1/deployments/${started.id}`).json(started);
       return;
     }

@@ -1,9 +1,8 @@
 import { proxyFor, type BerthConfig, type EnvironmentConfig } from '../config/schema';
 import { dnsSafe, previewName } from '../config/preview-name';
 import type { PreviewSettings } from '../model/preview-types';
-import type { DeploySpec, PreviewTarget } from '../model/types';
+import type { DeploySpec, DeployTrigger, PreviewTarget } from '../model/types';
 import { registerInstance } from '../temporal/previews-client';
-import type { Caller } from './auth';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { HttpError } from './http-error';
 import { checkWindow } from './promotion';
@@ -47,6 +46,9 @@ export interface PreviewDeployBody {
   commit?: string;
   commitTime?: string;
   idempotencyKey?: string;
+  /** Instead of the tag's image: a push pinned by digest (`autoDeploy`). */
+  image?: string;
+  trigger?: DeployTrigger;
 }
 
 /**
@@ -54,16 +56,17 @@ export interface PreviewDeployBody {
  * it (or refuses a name another tag holds, 409), then the instance's own
  * owner runs the deploy like any other.
  */
-export async function startPreviewDeploy(config: BerthConfig, deployments: DeploymentService, body: PreviewDeployBody, caller: Caller) {
+export async function startPreviewDeploy(config: BerthConfig, deployments: DeploymentService, body: PreviewDeployBody, requestedBy: string) {
   const { project, environment, tag } = body;
   const target = previewTargetFor(config, project, environment, tag);
   const { imageTag, hostname, ...preview } = target;
-  const base = specFor(config, { project, environment, tag: imageTag, commit: body.commit, commitTime: body.commitTime }, { deploymentId: newDeploymentId(project, environment), requestedBy: caller.name });
-  const spec: DeploySpec = { ...base, hostname, preview: { instance: preview.instance, tag, url: preview.url, defaultHostname: preview.defaultHostname } };
+  const image = body.image !== undefined ? { image: body.image } : { tag: imageTag };
+  const base = specFor(config, { project, environment, ...image, commit: body.commit, commitTime: body.commitTime }, { deploymentId: newDeploymentId(project, environment), requestedBy });
+  const spec: DeploySpec = { ...base, hostname, ...(body.trigger && { trigger: body.trigger }), preview: { instance: preview.instance, tag, url: preview.url, defaultHostname: preview.defaultHostname } };
   checkWindow(config, spec);
   const registered = await registerInstance(deployments.client, deployments.taskQueue, {
     settings: previewSettings(config, project, environment),
-    instance: { tag, instance: preview.instance, hostname, url: preview.url, image: spec.image, deploymentId: spec.deploymentId, requestedBy: caller.name, deployedAt: 0 },
+    instance: { tag, instance: preview.instance, hostname, url: preview.url, image: spec.image, deploymentId: spec.deploymentId, requestedBy, deployedAt: 0 },
   });
   if (!registered.ok) {
     throw new HttpError(
