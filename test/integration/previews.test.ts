@@ -10,13 +10,15 @@ import { ownerWorkflowId, previewsWorkflowId } from '../../src/workflows/definit
 const domain = 'pv.previews.test.localhost';
 const previews = (extra: Record<string, unknown>) => ({ previews: { domain, ...extra } });
 /** Every tag this file deploys, by environment; the image tag is the tag with `/` as `-`. */
-const tagsOf: Record<string, string[]> = { preview: ['feature/Login_v1.2', 'pr-7', 'Release.2'], capped: ['cap-a', 'cap-b', 'cap-c'], short: ['ttl-a'] };
+const tagsOf: Record<string, string[]> = { preview: ['feature/Login_v1.2', 'pr-7', 'Release.2'], capped: ['cap-a', 'cap-b', 'cap-c'], short: ['ttl-a'], auto: ['feature-auto', 'feature-two'] };
+const hookSecret = 'preview-hook-secret-for-tests';
 
 /** Preview instances: several tags of one project live at once, each at its own hostname, with a limit and an expiry. */
 describe('preview instances', () => {
   const berth = new Harness({
     name: 'previews',
-    environments: { preview: previews({ maxInstances: 5 }), capped: previews({ maxInstances: 2 }), short: previews({ ttl: '3s' }) },
+    environments: { preview: previews({ maxInstances: 5 }), capped: previews({ maxInstances: 2 }), short: previews({ ttl: '3s' }), auto: { ...previews({}), autoDeploy: { tags: ['/^feature-/'] } } },
+    config: { hooks: { registry: [{ name: 'local', secret: 'env:BERTH_TEST_PREVIEW_HOOK_SECRET' }] } },
     project: { image: `${readWorld().registryAddress}/fixture/previews` },
   });
   const instanceOf = (environment: string, tag: string) => previewName('stage-{stage}-{project}-{tag}', { stage: environment, project: 'previews', tag });
@@ -27,9 +29,9 @@ describe('preview instances', () => {
     (await berth.docker.listContainers({ all: true, filters: { label: [`berth.project=${berth.project}`, `berth.environment=${environment}`, `berth.instance=${instanceOf(environment, tag)}`] } })).map((c) => c.Id);
 
   /** Builds an image answering `version` and pushes it as the tag's image tag, as CI would. */
-  async function push(tag: string, version = tag.replace(/\//g, '-')): Promise<void> {
+  async function push(tag: string, version = tag.replace(/\//g, '-')): Promise<string> {
     const repository = berth.config.projects[berth.project].image;
-    await pushAs(berth.docker, await buildVersion(berth.docker, berth.image('v1'), repository, version), repository, tag.replace(/\//g, '-'));
+    return pushAs(berth.docker, await buildVersion(berth.docker, berth.image('v1'), repository, version), repository, tag.replace(/\//g, '-'));
   }
 
   async function deploy(environment: string, tag: string) {
@@ -47,10 +49,23 @@ describe('preview instances', () => {
     await berth.cleanup();
   }
 
+  /** What the registry's notifications endpoint sends after a `docker push` of a tag. */
+  async function notifyPush(tag: string, digest: string) {
+    const [host, ...path] = berth.config.projects[berth.project].image.split('/');
+    const envelope = { events: [{ action: 'push', target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository: path.join('/'), tag, digest }, request: { host } }] };
+    const response = await fetch(`${berth.apiUrl}/v1/hooks/registry/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${hookSecret}` },
+      body: JSON.stringify(envelope),
+    });
+    return { status: response.status, body: (await response.json()) as { deployments: Array<{ id: string; tag: string; duplicate?: boolean }>; ignored: Array<{ tag: string; reason: string }> } };
+  }
+
   beforeAll(async () => {
+    process.env.BERTH_TEST_PREVIEW_HOOK_SECRET = hookSecret;
     await berth.start();
     await forgetEarlierRuns();
-    for (const tags of Object.values(tagsOf)) for (const tag of tags) await push(tag);
+    for (const tags of Object.values(tagsOf)) for (const tag of tags) if (!tag.startsWith('feature-')) await push(tag);
   });
 
   afterAll(async () => {
@@ -139,5 +154,21 @@ describe('preview instances', () => {
     const hook = berth.receiver.received.find((h) => h.json.event === 'instance_removed' && h.json.environment === 'short');
     expect(hook?.json).toMatchObject({ tag: 'ttl-a', reason: expect.stringContaining('ttl') });
     expect(Date.parse(String(hook?.json.at))).toBeGreaterThanOrEqual(expiresAt);
+  });
+
+  it('with autoDeploy, each pushed tag that matches becomes its own instance, pinned by digest; the same push again starts nothing', async () => {
+    const first = await notifyPush('feature-auto', await push('feature-auto'));
+    expect(first.status).toBe(202);
+    const record = await berth.waitForEnd(first.body.deployments[0].id);
+    expect(record).toMatchObject({ status: 'succeeded', requestedBy: 'registry:local', trigger: { tag: 'feature-auto', digest: expect.stringMatching(/^sha256:/) }, url: expect.stringContaining(hostOf('auto', 'feature-auto')) });
+    const second = await notifyPush('feature-two', await push('feature-two'));
+    await berth.waitForEnd(second.body.deployments[0].id);
+
+    expect(await get(hostOf('auto', 'feature-auto'))).toEqual({ status: 200, body: 'feature-auto' });
+    expect(await get(hostOf('auto', 'feature-two'))).toEqual({ status: 200, body: 'feature-two' });
+    const again = await notifyPush('feature-auto', String(record.digest));
+    expect(again.body.deployments).toEqual([]);
+    expect(again.body.ignored).toEqual([expect.objectContaining({ tag: 'feature-auto', reason: expect.stringContaining('already serving') })]);
+    expect((await notifyPush('hotfix-1', String(record.digest))).body).toEqual({ deployments: [], ignored: [] });
   });
 });
