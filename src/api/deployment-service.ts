@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { BerthConfig } from '../config/schema';
 import { ownerSettings } from '../config/owner-settings';
 import { enqueueWithOwner, readOwner } from '../temporal/owner-client';
+import { instanceHolding } from '../temporal/previews-client';
 import type { DeployMemo } from '../model/deploy-memo';
 import { cancelQueuedUpdate, ownerWorkflowId } from '../workflows/definitions';
 
@@ -83,13 +84,14 @@ export class DeploymentService {
   }
 
   /** The owner that holds (or held) a deploy with no workflow of its own, and its record there. */
-  private async ownerOf(id: string): Promise<{ project: string; environment: string; record: DeployRecord } | undefined> {
+  private async ownerOf(id: string): Promise<{ project: string; environment: string; instance?: string; record: DeployRecord } | undefined> {
     for (const [project, projectConfig] of Object.entries(this.config.projects)) {
       for (const environment of Object.keys(projectConfig.environments)) {
         if (!id.startsWith(`${project}-${environment}-`)) continue;
-        const owner = await readOwner(this.client, project, environment);
+        const instance = projectConfig.environments[environment].previews ? await instanceHolding(this.client, project, environment, id) : undefined;
+        const owner = await readOwner(this.client, project, environment, instance);
         const record = owner && ownedRecord(owner, id);
-        if (record) return { project, environment, record };
+        if (record) return { project, environment, instance, record };
       }
     }
     return undefined;
@@ -129,7 +131,7 @@ export class DeploymentService {
     const owned = await this.ownerOf(id);
     if (!owned) return 'not_found';
     if (owned.record.status !== 'queued') return 'finished';
-    const owner = this.client.workflow.getHandle(ownerWorkflowId(owned.project, owned.environment));
+    const owner = this.client.workflow.getHandle(ownerWorkflowId(owned.project, owned.environment, owned.instance));
     if (await owner.executeUpdate(cancelQueuedUpdate, { args: [{ deploymentId: id, by }] })) return 'cancelled';
     // It left the queue meanwhile: it runs now (so cancel that), or it was superseded.
     const handle = this.client.workflow.getHandle(id);

@@ -26,6 +26,8 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
       res.status(202).location(`/v1/deployments/${started.id}`).json(started);
       return;
     }
+    const previewStage = body.environments?.find((environment) => config.projects[body.project]?.environments[environment]?.previews);
+    if (previewStage) throw new HttpError('invalid_request', `environments: "${previewStage}" has previews; deploy a tag to it on its own`);
     if (body.tag?.includes('/')) throw new HttpError('invalid_request', 'tag: should be a Docker tag (letters, digits, _ . -); a "/" only for an environment with previews');
     if (body.environments) {
       const started = await startPipeline(config, deployments, { ...body, environments: body.environments }, caller.name);

@@ -34,3 +34,8 @@ export async function removeInstance(client: Client, project: string, environmen
     throw error;
   }
 }
+
+/** The instance whose latest deploy is `deploymentId`, for finding a queued deploy in its instance's owner. */
+export async function instanceHolding(client: Client, project: string, environment: string, deploymentId: string): Promise<string | undefined> {
+  return (await readPreviews(client, project, environment))?.instances.find((held) => held.deploymentId === deploymentId)?.instance;
+}
