@@ -18,8 +18,9 @@ export function createPreviewActivities(deps: HostDeps) {
     },
 
     /**
-     * Removes every container of the instance (running or kept), its route,
-     * and the default name's route when that still points at it. Idempotent.
+     * Removes every container of the instance (running or kept) and its route.
+     * When the default name pointed at it, it moves to the successor's
+     * upstreams, or goes when there is none. Idempotent.
      */
     async removePreviewInstance(removal: PreviewRemoval): Promise<{ containers: string[] }> {
       const { project, environment, instance } = removal;
@@ -29,7 +30,11 @@ export function createPreviewActivities(deps: HostDeps) {
       await deps.proxy.remove(instanceRoute);
       const defaultRoute = { project, environment, hostname: removal.defaultHostname };
       const byDefault = (await deps.proxy.currentUpstreams(defaultRoute)) ?? [];
-      if (served.length > 0 && byDefault.join(',') === served.join(',')) await deps.proxy.remove(defaultRoute);
+      if (served.length > 0 && byDefault.join(',') === served.join(',')) {
+        const successor = removal.successor && (await deps.proxy.currentUpstreams({ project, environment, ...removal.successor }));
+        if (successor?.length) await deps.proxy.point(defaultRoute, successor);
+        else await deps.proxy.remove(defaultRoute);
+      }
       for (const release of releases) await deps.containers.remove(release.id);
       deps.log.info({ project, environment, instance, containers: releases.map((r) => r.name) }, 'preview instance removed');
       return { containers: releases.map((r) => r.name) };

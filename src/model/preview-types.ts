@@ -37,6 +37,8 @@ export interface PreviewRemoval {
   instance: string;
   hostname: string;
   defaultHostname: string;
+  /** The instance deployed most recently among those left: the default name's next target. */
+  successor?: { instance: string; hostname: string };
 }
 
 /** The coordinator's state, carried across continue-as-new. */

@@ -47,7 +47,9 @@ async function removeOne(state: PreviewState): Promise<void> {
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
     summary: `remove preview ${instance.tag} (${instance.instance})`,
   });
-  const removed = await removePreviewInstance({ project, environment, instance: instance.instance, hostname: instance.hostname, defaultHostname });
+  const next = [...state.instances].sort((a, b) => b.deployedAt - a.deployedAt)[0];
+  const successor = next && { instance: next.instance, hostname: next.hostname };
+  const removed = await removePreviewInstance({ project, environment, instance: instance.instance, hostname: instance.hostname, defaultHostname, ...(successor && { successor }) });
   state.removing.shift();
   await new Announcer().announce({
     event: 'instance_removed',

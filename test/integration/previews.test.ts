@@ -117,7 +117,7 @@ describe('preview instances', () => {
     expect(response).toEqual({ status: 409, body: { error: expect.objectContaining({ code: 'conflict', message: expect.stringContaining('with tag "pr-7"') }) } });
   });
 
-  it('removes one instance with DELETE; an unknown tag is 404, a token without deploy 403', async () => {
+  it('removes one instance with DELETE (the default name moving on when it was its); an unknown tag is 404, a token without deploy 403', async () => {
     const path = (tag: string) => `/v1/projects/${berth.project}/environments/preview/instances/${encodeURIComponent(tag)}`;
     expect((await berth.request('DELETE', path('no-such-tag'), undefined, tokens.ci)).status).toBe(404);
     expect((await berth.request('DELETE', path('feature/Login_v1.2'), undefined, tokens.reader)).status).toBe(403);
@@ -128,6 +128,11 @@ describe('preview instances', () => {
     expect(await get(hostOf('preview', 'pr-7'))).toEqual({ status: 200, body: 'pr-7-again' });
     const listed = await berth.request('GET', `/v1/projects/${berth.project}/environments/preview/instances`, undefined, tokens.reader);
     expect(listed.body.instances.map((i: any) => i.tag)).toEqual(['pr-7', 'Release.2']);
+
+    // Removing the default name's instance moves the default name to the instance deployed most recently of those left.
+    expect((await berth.request('DELETE', path('pr-7'), undefined, tokens.ci)).status).toBe(202);
+    await eventually(async () => (await containersOf('preview', 'pr-7')).length === 0, { what: 'pr-7 removed' });
+    expect(await berth.proxyGet('preview')).toEqual({ status: 200, body: 'Release.2' });
   });
 
   it('with maxInstances 2, a third tag removes the least recently deployed, and a notification says which', async () => {
