@@ -33,4 +33,9 @@ runInWorld({ name: 'bench', project: { image: `${readWorld().registryAddress}/fi
   const startedAt = Date.now();
   const each = await Promise.all(tags.slice(1).map(deploy));
   console.log(`${count} instances at once: each serving after ${each.join(', ')} ms; all serving after ${Date.now() - startedAt} ms`);
+  // The harness removes containers and the environment's route; instance routes are this bench's to remove.
+  for (const tag of tags) {
+    const instance = `stage-preview-bench-${tag}`;
+    await berth.proxy().remove({ project: berth.project, environment: 'preview', instance, hostname: `${instance}.${domain}` });
+  }
 });
