@@ -2,19 +2,20 @@ import type { DeploySpec } from '../model/types';
 import type { PreviewRemoval } from '../model/preview-types';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
-import { verifyThroughProxy } from './verify-through-proxy';
 
 /** Activities only preview instances use: the default name, and removing an instance from the world. */
 export function createPreviewActivities(deps: HostDeps) {
   return {
-    /** The environment's default name serves the instance deployed last; verified like a switch. */
+    /**
+     * The environment's default name serves the instance deployed last. Not
+     * verified through the proxy as a switch is: two instances finishing at
+     * once both point it, and the later one rightly wins; a verify would make
+     * them retry against each other.
+     */
     async pointDefaultRoute(spec: DeploySpec, upstream: string): Promise<void> {
       const preview = spec.preview;
       if (!preview) return;
-      await classify(async () => {
-        await deps.proxy.point({ project: spec.project, environment: spec.environment, hostname: preview.defaultHostname }, [upstream]);
-        await verifyThroughProxy(deps, { ...spec, hostname: preview.defaultHostname }, [upstream], { requireHealthy: false });
-      });
+      await classify(() => deps.proxy.point({ project: spec.project, environment: spec.environment, hostname: preview.defaultHostname }, [upstream]));
     },
 
     /**
