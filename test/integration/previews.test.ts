@@ -156,7 +156,8 @@ describe('preview instances', () => {
 
     await eventually(async () => (await containersOf('short', 'ttl-a')).length === 0, { what: 'the expired instance removed', timeoutMs: 30_000 });
     expect(await berth.proxy().currentUpstreams(routeOf('short', 'ttl-a'))).toBeUndefined();
-    const hook = berth.receiver.received.find((h) => h.json.event === 'instance_removed' && h.json.environment === 'short');
+    // The notification goes out once the removal is done.
+    const hook = await eventually(() => berth.receiver.received.find((h) => h.json.event === 'instance_removed' && h.json.environment === 'short'), { what: 'the notification' });
     expect(hook?.json).toMatchObject({ tag: 'ttl-a', reason: expect.stringContaining('ttl') });
     expect(Date.parse(String(hook?.json.at))).toBeGreaterThanOrEqual(expiresAt);
   });
