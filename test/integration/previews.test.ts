@@ -1,5 +1,5 @@
 import { Harness, tokens } from '../support/berth-harness';
-import { eventually } from '../support/eventually';
+import { eventually, present } from '../support/eventually';
 import { buildVersion, pushAs } from '../support/hook-registry';
 import { describeLoad, keepAliveLoad } from '../support/keepalive-load';
 import { getThroughProxy } from '../support/proxy-client';
@@ -142,7 +142,7 @@ describe('preview instances', () => {
     expect(await berth.proxy().currentUpstreams(routeOf('capped', 'cap-a'))).toBeUndefined();
     expect((await containersOf('capped', 'cap-b')).length).toBeGreaterThan(0);
     expect(await get(hostOf('capped', 'cap-c'))).toEqual({ status: 200, body: 'cap-c' });
-    const removed = await eventually(() => berth.receiver.received.find((hook) => hook.json.event === 'instance_removed' && hook.json.environment === 'capped'), { what: 'the notification' });
+    const removed = await eventually(() => present(berth.receiver.received.find((hook) => hook.json.event === 'instance_removed' && hook.json.environment === 'capped'), 'the notification'));
     expect(removed?.json).toMatchObject({ tag: 'cap-a', url: expect.stringContaining(hostOf('capped', 'cap-a')), reason: expect.stringContaining('maxInstances (2) reached') });
   });
 
@@ -157,7 +157,7 @@ describe('preview instances', () => {
     await eventually(async () => (await containersOf('short', 'ttl-a')).length === 0, { what: 'the expired instance removed', timeoutMs: 30_000 });
     expect(await berth.proxy().currentUpstreams(routeOf('short', 'ttl-a'))).toBeUndefined();
     // The notification goes out once the removal is done.
-    const hook = await eventually(() => berth.receiver.received.find((h) => h.json.event === 'instance_removed' && h.json.environment === 'short'), { what: 'the notification' });
+    const hook = await eventually(() => present(berth.receiver.received.find((h) => h.json.event === 'instance_removed' && h.json.environment === 'short'), 'the notification'));
     expect(hook?.json).toMatchObject({ tag: 'ttl-a', reason: expect.stringContaining('ttl') });
     expect(Date.parse(String(hook?.json.at))).toBeGreaterThanOrEqual(expiresAt);
   });
