@@ -5,6 +5,15 @@ import type { HostDeps } from './host-deps';
 
 /** Activities only preview instances use: the default name, and removing an instance from the world. */
 export function createPreviewActivities(deps: HostDeps) {
+  // Two instances finishing at once would both find no default route and both create one (Caddy would
+  // then hold two routes for one name); changes to it go one at a time in this worker.
+  let defaultRouteChanges: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(change: () => Promise<T>): Promise<T> => {
+    const next = defaultRouteChanges.then(change, change);
+    defaultRouteChanges = next.catch(() => undefined);
+    return next;
+  };
+
   return {
     /**
      * The environment's default name serves the instance deployed last. Not
@@ -15,7 +24,7 @@ export function createPreviewActivities(deps: HostDeps) {
     async pointDefaultRoute(spec: DeploySpec, upstream: string): Promise<void> {
       const preview = spec.preview;
       if (!preview) return;
-      await classify(() => deps.proxy.point({ project: spec.project, environment: spec.environment, hostname: preview.defaultHostname }, [upstream]));
+      await classify(() => oneAtATime(() => deps.proxy.point({ project: spec.project, environment: spec.environment, hostname: preview.defaultHostname }, [upstream])));
     },
 
     /**
@@ -33,8 +42,7 @@ export function createPreviewActivities(deps: HostDeps) {
       const byDefault = (await deps.proxy.currentUpstreams(defaultRoute)) ?? [];
       if (served.length > 0 && byDefault.join(',') === served.join(',')) {
         const successor = removal.successor && (await deps.proxy.currentUpstreams({ project, environment, ...removal.successor }));
-        if (successor?.length) await deps.proxy.point(defaultRoute, successor);
-        else await deps.proxy.remove(defaultRoute);
+        await oneAtATime(() => (successor?.length ? deps.proxy.point(defaultRoute, successor) : deps.proxy.remove(defaultRoute)));
       }
       for (const release of releases) await deps.containers.remove(release.id);
       deps.log.info({ project, environment, instance, containers: releases.map((r) => r.name) }, 'preview instance removed');
