@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   // The registry poll runs inside each environment's owner; these must exist before a first deploy.
   await startPollingOwners(client, taskQueue, pollingOwners(config)).catch((error) => log.warn({ err: error }, 'could not start the owners that poll the registry'));
   // Each host's worker heals from Docker's events; the API alone watches nothing.
-  const tell = (project: string, environment: string, notice: ContainerEventNotice) => tellOwner(client, project, environment, notice);
+  const tell = (project: string, environment: string, notice: ContainerEventNotice, instance?: string) => tellOwner(client, project, environment, notice, instance);
   const watchers = role === 'api' ? undefined : startEventWatchers({ config, tellOwner: tell, log, hosts: selection?.hosts });
   let server: Server | undefined;
   if (role !== 'worker') {

@@ -38,7 +38,7 @@ export async function startRelease(deps: HostDeps, spec: DeploySpec & { app: App
   const started: ReleaseContainer[] = [];
   for (const role of rolesOf(spec.app)) {
     const name = roleContainerName(spec.deploymentId, role.process, role.replica);
-    const existing = (await deps.containers.listReleases(spec.project, spec.environment)).find((release) => release.name === name);
+    const existing = (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((release) => release.name === name);
     const { id, port } = await startReleaseContainer(deps, { spec, image, port: existing?.port, role, env });
     deps.log.info({ deploymentId: spec.deploymentId, containerId: id.slice(0, 12), process: role.process, replica: role.replica, port }, 'release container started');
     started.push({ id, name, release: spec.deploymentId, image: spec.image, digest: image.digest, ...(port !== undefined && { port }), running: true, createdAt: '', ...role });
@@ -48,7 +48,7 @@ export async function startRelease(deps: HostDeps, spec: DeploySpec & { app: App
 
 /** The containers of one release, every process and replica. */
 export async function releaseContainers(deps: HostDeps, spec: DeploySpec, release: string): Promise<ReleaseContainer[]> {
-  return (await deps.containers.listReleases(spec.project, spec.environment)).filter((container) => container.release === release);
+  return (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).filter((container) => container.release === release);
 }
 
 /** Ids of every container a candidate stands for. */

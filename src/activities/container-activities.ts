@@ -19,7 +19,7 @@ export function createContainerActivities(deps: HostDeps) {
 
   return {
     async listReleases(spec: DeploySpec): Promise<ReleaseContainer[]> {
-      return deps.containers.listReleases(spec.project, spec.environment);
+      return deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
     },
 
     /**
@@ -31,7 +31,7 @@ export function createContainerActivities(deps: HostDeps) {
         await deps.faults.before('start');
         const name = containerName(spec.deploymentId);
         if (spec.app) return await startRelease(deps, { ...spec, app: spec.app }, image, containerEnv(spec, deps.env));
-        const releases = await deps.containers.listReleases(spec.project, spec.environment);
+        const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
         // A retry after a crash keeps the port its first attempt's container has.
         const existing = releases.find((release) => release.name === name);
         const { id, port } = await startReleaseContainer(deps, { spec, image, port: existing?.port });
@@ -64,7 +64,7 @@ export function createContainerActivities(deps: HostDeps) {
      */
     async retireReleases(spec: DeploySpec, keepRelease: string): Promise<RetireResult> {
       await deps.faults.before('retire');
-      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
       const others = releases.filter((release) => release.release !== keepRelease);
       const stopped: string[] = [];
       for (const release of others.filter((r) => r.running)) {

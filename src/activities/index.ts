@@ -5,6 +5,7 @@ import type { HostDeps } from './host-deps';
 import { createImageActivities } from './image-activities';
 import { createMigrationActivities } from './migration-activities';
 import { createMonitorActivities } from './monitor-activities';
+import { createPreviewActivities } from './preview-activities';
 import { createProxyActivities } from './proxy-activities';
 import { createReconcileActivities } from './reconcile-activities';
 import { createRetainedActivities } from './retained-activities';
@@ -27,6 +28,7 @@ export function createHostActivities(deps: HostDeps) {
     ...createMigrationActivities(deps),
     ...createReconcileActivities(deps),
     ...createHostInfoActivities(deps),
+    ...createPreviewActivities(deps),
   });
 }
 

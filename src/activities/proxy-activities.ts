@@ -5,7 +5,8 @@ import { classify } from './failures';
 import type { HostDeps } from './host-deps';
 import { verifyThroughProxy } from './verify-through-proxy';
 
-const routeOf = (spec: DeploySpec) => ({ project: spec.project, environment: spec.environment, hostname: spec.hostname });
+/** A preview instance's own route; otherwise the environment's. */
+export const routeOf = (spec: DeploySpec) => ({ project: spec.project, environment: spec.environment, hostname: spec.hostname, ...(spec.preview && { instance: spec.preview.instance }) });
 
 export function createProxyActivities(deps: HostDeps) {
   return {
@@ -20,7 +21,7 @@ export function createProxyActivities(deps: HostDeps) {
       // Replica 0 stands for a release with several.
       const upstream = (await deps.proxy.currentUpstreams(routeOf(spec)))?.[0];
       if (!upstream) return undefined;
-      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
       const serving = releases.find((release) => release.running && upstreamFor(spec, release.name, release.port, deps.address) === upstream);
       return serving && { release: serving.release, image: serving.image, digest: serving.digest };
     },

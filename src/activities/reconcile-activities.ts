@@ -8,6 +8,7 @@ import { healthUrl } from './health-activities';
 import { probe } from './http-probe';
 import { startReleaseContainer } from './release-container';
 import { reconcileApp } from './reconcile-app';
+import { routeOf } from './proxy-activities';
 import { verifyThroughProxy } from './verify-through-proxy';
 
 export interface ReconcileResult {
@@ -41,7 +42,7 @@ export function createReconcileActivities(deps: HostDeps) {
     const image = await deps.images.pull(pinnedRef, { onProgress: () => Context.current().heartbeat() });
     const { id } = await startReleaseContainer(deps, { spec, image, release: desired.release, port });
     await deps.containers.setRestartPolicy(id, 'unless-stopped');
-    return (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.id === id)!;
+    return (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((r) => r.id === id)!;
   }
 
   /**
@@ -75,7 +76,7 @@ export function createReconcileActivities(deps: HostDeps) {
       }
       const healed: string[] = [];
       const problems: string[] = [];
-      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
       let current = releases.find((release) => release.release === desired.release);
       const expectedPort = portOfUpstream(upstream, deps.address);
       if (!current) {
@@ -99,7 +100,7 @@ export function createReconcileActivities(deps: HostDeps) {
         else problems.push(`${current.name} is unhealthy even after a restart`);
       }
       const target = upstreamFor(spec, current.name, current.port, deps.address);
-      const route = { project: spec.project, environment: spec.environment, hostname: spec.hostname };
+      const route = routeOf(spec);
       if ((await deps.proxy.currentUpstreams(route))?.join(',') !== target) {
         await deps.proxy.point(route, [target]);
         await verifyThroughProxy(deps, spec, [target], { requireHealthy: false });

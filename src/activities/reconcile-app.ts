@@ -6,6 +6,7 @@ import type { ReleaseSummary } from '../model/owner-types';
 import type { DeploySpec, ReleaseContainer } from '../model/types';
 import { joinUpstreams, splitUpstreams } from '../model/upstream-list';
 import { rolesOf } from './app-release';
+import { routeOf } from './proxy-activities';
 import type { HostDeps } from './host-deps';
 import { startReleaseContainer } from './release-container';
 import { verifyThroughProxy } from './verify-through-proxy';
@@ -27,7 +28,7 @@ type Healthy = (spec: DeploySpec, container: ReleaseContainer) => Promise<boolea
 export async function reconcileApp(deps: HostDeps, spec: DeploySpec & { app: AppSpec }, desired: ReleaseSummary, upstream: string | undefined, healthy: Healthy): Promise<AppReconcileResult> {
   const healed: string[] = [];
   const problems: string[] = [];
-  const releases = await deps.containers.listReleases(spec.project, spec.environment);
+  const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
   const mine = releases.filter((container) => container.release === desired.release);
   const routedPorts = splitUpstreams(upstream ?? '').map((u) => portOfUpstream(u, deps.address));
   const web: ReleaseContainer[] = [];
@@ -49,7 +50,7 @@ export async function reconcileApp(deps: HostDeps, spec: DeploySpec & { app: App
     web.push(container);
   }
   const targets = web.map((c) => upstreamFor(spec, c.name, c.port, deps.address));
-  const route = { project: spec.project, environment: spec.environment, hostname: spec.hostname };
+  const route = routeOf(spec);
   if (joinUpstreams((await deps.proxy.currentUpstreams(route)) ?? []) !== joinUpstreams(targets)) {
     await deps.proxy.point(route, targets);
     await verifyThroughProxy(deps, spec, targets, { requireHealthy: false });
@@ -68,5 +69,5 @@ async function recreate(deps: HostDeps, spec: DeploySpec, desired: ReleaseSummar
   const image = await deps.images.pull(pinnedRef, { onProgress: () => Context.current().heartbeat() });
   const { id } = await startReleaseContainer(deps, { spec, image, release: desired.release, port, role });
   await deps.containers.setRestartPolicy(id, 'unless-stopped');
-  return (await deps.containers.listReleases(spec.project, spec.environment)).find((r) => r.id === id)!;
+  return (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((r) => r.id === id)!;
 }

@@ -39,7 +39,7 @@ export function createRetainedActivities(deps: HostDeps) {
 
     /** Undo of startRetained: the release goes back to being kept, stopped. */
     async stopRetained(spec: DeploySpec, containerId: string): Promise<void> {
-      const releases = await deps.containers.listReleases(spec.project, spec.environment);
+      const releases = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
       const release = releases.find((r) => r.id === containerId)?.release;
       const siblings = releases.filter((r) => release !== undefined && r.release === release && r.process !== undefined && r.id !== containerId);
       for (const sibling of siblings) await deps.containers.stop(sibling.id, spec.stopTimeoutMs);

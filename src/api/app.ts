@@ -16,6 +16,7 @@ import { hostsRouter } from './hosts-router';
 import { errorMiddleware, HttpError, maxBodyBytes } from './http-error';
 import { MetricsSource } from './metrics-source';
 import { metricsRouter } from './metrics-router';
+import { previewsRouter } from './previews-router';
 import { buildOpenApi, packageVersion } from './openapi';
 import { bindRequestBody, requestLog } from './request-log';
 import { routes } from './route-registry';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(codecRouter(deps.codec, deps.config.temporal?.namespace ?? 'default'));
   app.use(deploymentsRouter(deps.config, deployments));
   app.use(environmentsRouter(deps.config, deployments));
+  app.use(previewsRouter(deps.config, deployments));
   app.use(deploymentListRouter(deps.config, deployments));
   app.use(eventsRouter(deps.config, deployments));
   app.use(hostsRouter(deps.config, deployments));

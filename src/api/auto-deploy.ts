@@ -4,6 +4,7 @@ import { autoDeployTargets, olderThanServing } from './auto-deploy-targets';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { HttpError } from './http-error';
 import { checkPromotion, checkWindow } from './promotion';
+import { autoDeployPreview } from './preview-auto-deploy';
 import type { PushEvent } from './registry-events';
 
 /** What one push did to one watching environment: a deploy id, or why nothing started. */
@@ -27,6 +28,10 @@ export async function autoDeploy(config: BerthConfig, deployments: DeploymentSer
   const outcomes: AutoDeployOutcome[] = [];
   for (const target of autoDeployTargets(config, push)) {
     const { project, environment } = target;
+    if (config.projects[project].environments[environment].previews) {
+      outcomes.push(await autoDeployPreview(config, deployments, target, push, requestedBy, pushedAt));
+      continue;
+    }
     const base = { project, environment, tag: push.tag, ...(push.digest && { digest: push.digest }) };
     const desired = (await deployments.owner(project, environment))?.desired;
     if (push.digest && desired?.summary.digest === push.digest) {

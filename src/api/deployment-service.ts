@@ -4,6 +4,8 @@ import { ApplicationFailure, optionalTsToDate } from '@temporalio/common';
 import type { BerthConfig } from '../config/schema';
 import { ownerSettings } from '../config/owner-settings';
 import { enqueueWithOwner, pauseReconcile, readOwner } from '../temporal/owner-client';
+import { instanceHolding, readPreviews, registerInstance, removeInstance } from '../temporal/previews-client';
+import type { PreviewState, RegisterAnswer, RegisterRequest } from '../model/preview-types';
 import type { DeployMemo } from '../model/deploy-memo';
 import type { HostInfo } from '../model/host-info';
 import type { EnqueueAnswer, OwnerState } from '../model/owner-types';
@@ -43,7 +45,8 @@ export class DeploymentService {
 
   /** Hands the deploy to its environment's owner, which serialises and coalesces deploys. */
   async start(spec: DeploySpec | RollbackSpec, kind: DeployKind, idempotencyKey?: string): Promise<EnqueueAnswer> {
-    const settings = ownerSettings(this.config, spec.project, spec.environment);
+    // A preview instance has its own owner, so instances never queue behind each other.
+    const settings = { ...ownerSettings(this.config, spec.project, spec.environment), ...(spec.preview && { instance: spec.preview.instance }) };
     return enqueueWithOwner(this.client, this.taskQueue, { kind, spec, settings, ...(idempotencyKey !== undefined && { idempotencyKey }) });
   }
 
@@ -75,13 +78,14 @@ export class DeploymentService {
   }
 
   /** The owner that holds (or held) a deploy with no workflow of its own, and its record there. */
-  private async ownerOf(id: string): Promise<{ project: string; environment: string; record: DeployRecord } | undefined> {
+  private async ownerOf(id: string): Promise<{ project: string; environment: string; instance?: string; record: DeployRecord } | undefined> {
     for (const [project, projectConfig] of Object.entries(this.config.projects)) {
       for (const environment of Object.keys(projectConfig.environments)) {
         if (!id.startsWith(`${project}-${environment}-`)) continue;
-        const owner = await this.owner(project, environment);
+        const instance = projectConfig.environments[environment].previews ? await instanceHolding(this.client, project, environment, id) : undefined;
+        const owner = await readOwner(this.client, project, environment, instance);
         const record = owner && (ownedRecord(owner, id) ?? runningRecord(owner, id));
-        if (record) return { project, environment, record };
+        if (record) return { project, environment, instance, record };
       }
     }
     return undefined;
@@ -121,7 +125,7 @@ export class DeploymentService {
     const owned = await this.ownerOf(id);
     if (!owned) return 'not_found';
     if (owned.record.status !== 'queued') return 'finished';
-    const owner = this.client.workflow.getHandle(ownerWorkflowId(owned.project, owned.environment));
+    const owner = this.client.workflow.getHandle(ownerWorkflowId(owned.project, owned.environment, owned.instance));
     if (await owner.executeUpdate(cancelQueuedUpdate, { args: [{ deploymentId: id, by }] })) return 'cancelled';
     // It left the queue meanwhile: it runs now (so cancel that), or it was superseded.
     const handle = this.client.workflow.getHandle(id);
@@ -131,9 +135,24 @@ export class DeploymentService {
     return 'cancelling';
   }
 
-  /** The environment owner's state, or undefined when the environment has never had a deploy. */
-  owner(project: string, environment: string): Promise<OwnerState | undefined> {
-    return readOwner(this.client, project, environment);
+  /** The owner's state (a preview instance's with `instance`), or undefined when it has never had a deploy. */
+  owner(project: string, environment: string, instance?: string): Promise<OwnerState | undefined> {
+    return readOwner(this.client, project, environment, instance);
+  }
+
+  /** A preview environment's instances as its coordinator holds them; undefined before its first deploy. */
+  previews(project: string, environment: string): Promise<PreviewState | undefined> {
+    return readPreviews(this.client, project, environment);
+  }
+
+  /** Records a tag's deploy with the coordinator (starting it on first use); refused when another tag holds the name. */
+  registerInstance(request: RegisterRequest): Promise<RegisterAnswer> {
+    return registerInstance(this.client, this.taskQueue, request);
+  }
+
+  /** Removes one preview instance; false when no instance has that tag. */
+  removeInstance(project: string, environment: string, tag: string, by: string): Promise<boolean> {
+    return removeInstance(this.client, project, environment, tag, by);
   }
 
   /** Pauses or resumes the owner's reconciliation; false when the environment has no owner yet. */

@@ -5,6 +5,7 @@ import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { deploymentReach } from './deployment-reach';
 import { HttpError } from './http-error';
 import { startPipeline } from './pipelines';
+import { startPreviewDeploy } from './preview-deploy';
 import { checkPromotion, checkWindow } from './promotion';
 import { decisionRequestSchema, deployRequestSchema, deploymentIdPattern } from './schemas';
 import { specFor } from './spec-for';
@@ -19,6 +20,15 @@ export function deploymentsRouter(config: BerthConfig, deployments: DeploymentSe
     const body = parseBody(deployRequestSchema, req.body);
     const caller = res.locals.caller as Caller;
     requireReach(caller, body.project, body.environments ?? [body.environment!]);
+    if (body.environment && config.projects[body.project]?.environments[body.environment]?.previews) {
+      if (body.tag === undefined) throw new HttpError('invalid_request', 'tag: an environment with previews deploys tags, each as its own instance; give "tag"');
+      const started = await startPreviewDeploy(config, deployments, { ...body, environment: body.environment, tag: body.tag }, caller.name);
+      res.status(202).location(`/v1/deployments/${started.id}`).json(started);
+      return;
+    }
+    const previewStage = body.environments?.find((environment) => config.projects[body.project]?.environments[environment]?.previews);
+    if (previewStage) throw new HttpError('invalid_request', `environments: "${previewStage}" has previews; deploy a tag to it on its own`);
+    if (body.tag?.includes('/')) throw new HttpError('invalid_request', 'tag: should be a Docker tag (letters, digits, _ . -); a "/" only for an environment with previews');
     if (body.environments) {
       const started = await startPipeline(config, deployments, { ...body, environments: body.environments }, caller.name);
       res.status(202).location(`/v1/deployments/${started.id}`).json(started);

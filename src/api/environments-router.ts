@@ -65,8 +65,9 @@ export function environmentsRouter(config: BerthConfig, deployments: DeploymentS
 
   router.post('/v1/projects/:project/environments/:environment/rollback', requireScope('rollback'), async (req, res) => {
     const { project, environment } = req.params as { project: string; environment: string };
-    const { projectConfig } = target(res.locals.caller as Caller, project, environment);
+    const { projectConfig, environmentConfig } = target(res.locals.caller as Caller, project, environment);
     const body = parseBody(rollbackRequestSchema, req.body);
+    if (environmentConfig.previews) throw new HttpError('conflict', `${project}/${environment} has previews: deploy the tag again to bring an instance back`);
     const owner = await deployments.owner(project, environment);
     const history = await historyOf(owner, project, environment);
     if (owner?.running || owner?.queue.length || history.some((entry) => entry.status === 'running' || entry.status === 'queued')) {

@@ -7,7 +7,7 @@ import { decisionRequestSchema, deployRequestSchema } from './schemas';
 
 /** One route of the API: what `/openapi.json` documents and a test checks against the Express app. */
 export interface RouteSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Express syntax: `/v1/deployments/:id`. */
   path: string;
   /** `none`: answered without a token; `any`: any valid token. */
@@ -98,6 +98,20 @@ export const routes: RouteSpec[] = [
     summary: 'Re-point the environment at an earlier release (the newest other success by default)',
     body: { name: 'RollbackRequest', schema: rollbackRequestSchema },
     responses: { 202: '`{"id","status":"queued","release"}`', 404: 'unknown project, environment or release', 409: 'a deploy is running, or nothing to roll back to' },
+  },
+  {
+    method: 'get',
+    path: '/v1/projects/:project/environments/:environment/instances',
+    scope: 'any',
+    summary: "An environment with `previews`: its instances, most recently deployed (the default name's) first",
+    responses: { 200: '`{"instances": [{tag, instance, url, default, image, digest, deploymentId, release, deployedAt, deployedBy, expiresAt}]}`', 404: 'unknown project or environment, or one without previews' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/projects/:project/environments/:environment/instances/:tag',
+    scope: 'deploy',
+    summary: 'Remove one preview instance (its containers, route and record); a `/` in the tag is written %2F',
+    responses: { 202: '`{"project","environment","tag","status":"removing"}`', 404: 'unknown project or environment, or no instance of that tag' },
   },
   {
     method: 'get',

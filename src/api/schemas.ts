@@ -9,7 +9,8 @@ export const deployRequestSchema = z
     environments: z.array(z.string().min(1)).min(2).max(10).optional(),
     tag: z
       .string()
-      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'should be a Docker tag (letters, digits, _ . -; at most 128)')
+      // A `/` only for an environment with previews (a branch name); see noBranchTag.
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]{0,127}$/, 'should be a Docker tag (letters, digits, _ . -; at most 128), or a branch name for previews')
       .optional(),
     image: z.string().min(1).max(512).optional(),
     commit: z.string().regex(/^[0-9a-fA-F]{7,64}$/, 'should be a commit hash').optional(),

@@ -36,6 +36,8 @@ export function parseConfig(raw: unknown, source = 'configuration'): BerthConfig
     for (const [name, environment] of Object.entries(environments)) {
       const autoDeploy = result.data.projects[project].environments[name].autoDeploy;
       if (autoDeploy) environment.autoDeploy = autoDeploy;
+      const previews = result.data.projects[project].environments[name].previews;
+      if (previews) environment.previews = previews;
     }
   }
   const config = { ...result.data, projects: settled.projects };

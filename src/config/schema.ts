@@ -4,6 +4,7 @@ import { projectSchema } from './environment-schema';
 import { duration, hostPort, name, portRange, secretRef } from './fields';
 import { proxySchema } from './proxy-schema';
 import { notifyEntrySchema } from './notify-schema';
+import type { PreviewsConfig } from './previews-schema';
 import type { EnvironmentSettings } from './settings-schema';
 
 export const scopeSchema = z.enum(['deploy', 'approve', 'rollback', 'read']);
@@ -89,7 +90,7 @@ export const configSchema = z
 export type HostConfig = z.output<typeof configSchema>['hosts'][string];
 
 /** One environment: what names it, and its effective settings (code defaults → project → environment). */
-export type EnvironmentConfig = { hostname: string; after?: string; autoDeploy?: AutoDeployConfig } & EnvironmentSettings;
+export type EnvironmentConfig = { hostname: string; after?: string; autoDeploy?: AutoDeployConfig; previews?: PreviewsConfig } & EnvironmentSettings;
 
 /** A project: its image and its environments; project-level defaults are already merged into each. */
 export interface ProjectConfig {

@@ -1,8 +1,10 @@
 import { effectiveSettings } from './effective-settings';
+import { previewName } from './preview-name';
+import { defaultPreviewName } from './previews-schema';
 import type { BerthConfig, ProjectConfig } from './schema';
 
 type RawObject = Record<string, unknown>;
-type RawProjects = Record<string, RawObject & { image: string; environments: Record<string, RawObject & { hostname: string; after?: string; autoDeploy?: { poll?: unknown } }> }>;
+type RawProjects = Record<string, RawObject & { image: string; environments: Record<string, RawObject & { hostname?: string; after?: string; autoDeploy?: { poll?: unknown }; previews?: { domain: string; defaultName?: string } }> }>;
 
 /**
  * Pure: turns the projects as written (already checked level by level) into
@@ -18,7 +20,8 @@ export function settleProjects(rawProjects: RawProjects, hosts: BerthConfig['hos
       const envPath = `projects/${projectName}/environments/${envName}`;
       const result = effectiveSettings(rawProject, rawEnvironment, { project: `projects/${projectName}`, environment: envPath });
       result.issues.forEach((issue) => issues.add(issue));
-      const { after, hostname } = rawEnvironment;
+      const { after, previews } = rawEnvironment;
+      const hostname = rawEnvironment.hostname ?? (previews && `${previewName(previews.defaultName ?? defaultPreviewName, { stage: envName, project: projectName })}.${previews.domain}`);
       if (after !== undefined && (after === envName || !rawProject.environments[after])) {
         issues.add(`${envPath}/after: should name another environment of project "${projectName}"`);
       }
@@ -26,7 +29,11 @@ export function settleProjects(rawProjects: RawProjects, hosts: BerthConfig['hos
       if (after !== undefined && rawEnvironment.autoDeploy?.poll !== undefined) {
         issues.add(`${envPath}/autoDeploy/poll: cannot be combined with after; use a registry webhook for this environment`);
       }
-      if (!result.settings) continue;
+      // The poller deploys into the environment's own owner; instances come only from pushes and the API.
+      if (previews !== undefined && rawEnvironment.autoDeploy?.poll !== undefined) {
+        issues.add(`${envPath}/autoDeploy/poll: cannot be combined with previews; use a registry webhook for this environment`);
+      }
+      if (!result.settings || hostname === undefined) continue;
       if (!hosts[result.settings.host]) {
         const where = 'host' in rawEnvironment ? envPath : `projects/${projectName}`;
         issues.add(`${where}/host: unknown host "${result.settings.host}"; hosts are: ${Object.keys(hosts).join(', ')}`);

@@ -149,10 +149,14 @@ export class ContainerClient {
     this.log.info({ ...containerFields(idOrName), policy }, 'updated restart policy');
   }
 
-  /** Running and stopped releases of one environment, newest first. */
-  async listReleases(project: string, environment: string): Promise<ReleaseContainer[]> {
-    this.log.debug({ project, environment }, 'listing releases');
-    const rows = await this.docker.listContainers({ all: true, filters: environmentFilters(project, environment) });
+  /**
+   * Running and stopped releases of one environment (or of one of its preview
+   * instances), newest first; an environment's list never holds an instance's.
+   */
+  async listReleases(project: string, environment: string, instance?: string): Promise<ReleaseContainer[]> {
+    this.log.debug({ project, environment, instance }, 'listing releases');
+    const all = await this.docker.listContainers({ all: true, filters: environmentFilters(project, environment, instance) });
+    const rows = instance ? all : all.filter((row) => row.Labels[labels.instance] === undefined);
     this.log.debug({ project, environment, count: rows.length }, 'listed releases');
     return toReleases(rows);
   }

@@ -10,6 +10,8 @@ export interface ContainerEvent {
   project: string;
   environment: string;
   release: string;
+  /** A preview instance's container: its own owner hears of it. */
+  instance?: string;
 }
 
 /** Filters for Docker's `GET /events`: only Berth's containers, only the actions that can need healing. */
@@ -44,7 +46,8 @@ export function parseContainerEvent(line: string): ContainerEvent | undefined {
   const environment = attributes[labels.environment];
   const release = attributes[labels.release];
   if (!project || !environment || !release || !raw.Actor?.ID) return undefined;
-  return { action, containerId: raw.Actor.ID, project, environment, release };
+  const instance = attributes[labels.instance];
+  return { action, containerId: raw.Actor.ID, project, environment, release, ...(instance && { instance }) };
 }
 
 /**

@@ -63,6 +63,7 @@ export function buildContainerOptions(input: ContainerInput): Dockerode.Containe
     [labels.digest]: digest,
   };
   if (port !== undefined) containerLabels[labels.port] = String(port);
+  if (spec.preview) containerLabels[labels.instance] = spec.preview.instance;
   return {
     name: app.name ?? containerName(release),
     Image: pinnedRef,

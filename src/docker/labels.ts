@@ -21,6 +21,8 @@ export const labels = {
   process: 'berth.process',
   /** The replica index within the process, from 0. */
   replica: 'berth.replica',
+  /** A preview instance's name; absent on an environment's own releases. */
+  instance: 'berth.instance',
   /** Always `true`; marks containers Berth may stop and remove. */
   managed: 'berth.managed',
 } as const;
@@ -39,8 +41,8 @@ export function roleContainerName(deploymentId: string, process: string, replica
 }
 
 /** Every Berth container of one environment, for `listContainers({ all: true, filters })`. */
-export function environmentFilters(project: string, environment: string): ContainerFilters {
+export function environmentFilters(project: string, environment: string, instance?: string): ContainerFilters {
   return {
-    label: [`${labels.managed}=true`, `${labels.project}=${project}`, `${labels.environment}=${environment}`],
+    label: [`${labels.managed}=true`, `${labels.project}=${project}`, `${labels.environment}=${environment}`, ...(instance ? [`${labels.instance}=${instance}`] : [])],
   };
 }

@@ -14,7 +14,8 @@ export interface DeployEvent {
     | 'expired'
     | 'compensation_failed'
     | 'drift_healed'
-    | 'drift_alert';
+    | 'drift_alert'
+    | 'instance_removed';
   kind: DeployKind;
   deploymentId: string;
   project: string;
@@ -27,6 +28,10 @@ export interface DeployEvent {
   logTail?: string;
   leftToFix?: string[];
   commit?: string;
+  /** A preview instance's address. */
+  url?: string;
+  /** A preview instance's tag (`instance_removed` says which). */
+  tag?: string;
   /** While awaiting approval: what serves now, and how to approve. */
   current?: { release: string; image: string; digest: string };
   howToApprove?: { api: string; temporal: string };

@@ -5,6 +5,8 @@ import type { DeployKind, DeploySpec, DeployStatus } from './types';
 export interface OwnerSettings {
   project: string;
   environment: string;
+  /** A preview instance's owner: one per instance, beside the environment's. */
+  instance?: string;
   reconcileIntervalMs: number;
   /** Heals allowed within `healWindowMs` before reconciliation stops and alerts. */
   maxHeals: number;

@@ -23,6 +23,17 @@ export interface DeployTrigger {
   digest?: string;
 }
 
+/** A deploy of one tag to an environment with `previews`: its own instance, container, route and owner. */
+export interface PreviewTarget {
+  /** The instance's DNS label, also its name in labels, route ids and its owner's id. */
+  instance: string;
+  tag: string;
+  /** `http://<instance>.<domain>[:port]`, for the answer, the record and notifications. */
+  url: string;
+  /** The environment's default name, pointed at this instance once it serves. */
+  defaultHostname: string;
+}
+
 /**
  * Everything a deploy needs, fixed when it is requested so that a config edit
  * never changes a running deploy. Secrets appear only as references.
@@ -65,6 +76,8 @@ export interface DeploySpec {
   env: Record<string, string>;
   /** Environment variable name → secret reference (`env:NAME`, `file:/path`). */
   secretEnv: Record<string, string>;
+  /** Set for a preview instance; `hostname` is then the instance's own. */
+  preview?: PreviewTarget;
   /** Database migrations run before the candidate starts; the database URL stays a reference. */
   migrations?: MigrationSpec;
   /** Replicas, processes, volumes, limits, logging; absent: one web container as before. */

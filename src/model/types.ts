@@ -2,7 +2,7 @@ import type { ApprovalRecord } from './approval-types';
 import type { MigrationResult } from './migration-types';
 
 export type { ApprovalDecision, ApprovalRecord, ApproverSummary } from './approval-types';
-export type { DeploySpec, DeployTrigger, HealthSpec, RollbackSpec } from './spec-types';
+export type { DeploySpec, DeployTrigger, HealthSpec, PreviewTarget, RollbackSpec } from './spec-types';
 import type { DeployTrigger } from './spec-types';
 
 /**
@@ -145,6 +145,8 @@ export interface DeployRecord {
   /** With `rollback: never`, a failed deploy says plainly that the schema stayed forward. */
   schemaNote?: string;
   upstream?: string;
+  /** A preview instance's address. */
+  url?: string;
   previousRelease?: string;
   /** Set while a step waits for the host's worker: `waiting for host app2's worker`. */
   waitingFor?: string;

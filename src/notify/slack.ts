@@ -19,6 +19,7 @@ const headline: Record<DeployEvent['event'], { emoji: string; verb: string }> = 
   compensation_failed: { emoji: ':rotating_light:', verb: 'could not undo its changes; a person is needed' },
   drift_healed: { emoji: ':adhesive_bandage:', verb: 'drifted and was put back' },
   drift_alert: { emoji: ':rotating_light:', verb: 'keeps drifting; healing stopped, a person is needed' },
+  instance_removed: { emoji: ':wastebasket:', verb: 'preview instance was removed' },
 };
 
 /** Slack treats these three as markup; everything else in mrkdwn is literal text. */

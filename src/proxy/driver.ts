@@ -8,6 +8,13 @@
 export interface RouteKey {
   project: string;
   environment: string;
+  /** A preview instance's own route, beside the environment's (default-name) route. */
+  instance?: string;
+}
+
+/** `project`, `environment` and, for a preview instance, `--instance`: one distinct name per route. */
+export function routeSuffix(key: RouteKey): string {
+  return `${key.project}-${key.environment}${key.instance ? `--${key.instance}` : ''}`;
 }
 
 export interface RouteTarget extends RouteKey {

@@ -8,20 +8,20 @@ import { containerEventSignal, enqueueUpdate, ownerQuery, ownerWorkflowId, pause
  * deployment id (the same one for a retried idempotency key) and its place in the queue.
  */
 export async function enqueueWithOwner(client: Client, taskQueue: string, request: EnqueueRequest): Promise<EnqueueAnswer> {
-  const { project, environment } = request.settings;
+  const { project, environment, instance } = request.settings;
   const startWorkflowOperation = new WithStartWorkflowOperation(workflowTypes.environment, {
-    workflowId: ownerWorkflowId(project, environment),
+    workflowId: ownerWorkflowId(project, environment, instance),
     taskQueue,
     args: [request.settings],
     workflowIdConflictPolicy: 'USE_EXISTING',
-    staticSummary: `owner of ${project}/${environment}`,
+    staticSummary: `owner of ${project}/${environment}${instance ? `/${instance}` : ''}`,
   });
   return client.workflow.executeUpdateWithStart(enqueueUpdate, { args: [request], startWorkflowOperation });
 }
 
 /** The owner's state, or undefined when the environment has never had a deploy. */
-export async function readOwner(client: Client, project: string, environment: string): Promise<OwnerState | undefined> {
-  const handle = client.workflow.getHandle(ownerWorkflowId(project, environment));
+export async function readOwner(client: Client, project: string, environment: string, instance?: string): Promise<OwnerState | undefined> {
+  const handle = client.workflow.getHandle(ownerWorkflowId(project, environment, instance));
   try {
     return await handle.query(ownerQuery);
   } catch (error) {
@@ -41,9 +41,9 @@ export async function pauseReconcile(client: Client, project: string, environmen
 }
 
 /** Tells an environment's owner what Docker reported; false when the environment has no owner (never deployed). */
-export async function tellOwner(client: Client, project: string, environment: string, notice: ContainerEventNotice): Promise<boolean> {
+export async function tellOwner(client: Client, project: string, environment: string, notice: ContainerEventNotice, instance?: string): Promise<boolean> {
   try {
-    await client.workflow.getHandle(ownerWorkflowId(project, environment)).signal(containerEventSignal, notice);
+    await client.workflow.getHandle(ownerWorkflowId(project, environment, instance)).signal(containerEventSignal, notice);
     return true;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;

@@ -8,7 +8,7 @@ import type { ContainerEventNotice } from '../model/owner-types';
 import { startHostSweep } from './host-sweep';
 
 /** Signals an environment's owner; false when it has none (never deployed). The client gateway's `tellOwner`. */
-export type TellOwner = (project: string, environment: string, notice: ContainerEventNotice) => Promise<boolean>;
+export type TellOwner = (project: string, environment: string, notice: ContainerEventNotice, instance?: string) => Promise<boolean>;
 
 export interface EventWatchSetup {
   config: BerthConfig;
@@ -51,8 +51,8 @@ export function startEventWatchers(setup: EventWatchSetup): EventWatchers {
   const sends = new Set<Promise<void>>();
   const sweeps: Array<{ stop(): Promise<void> }> = [];
 
-  const send = (project: string, environment: string, notice: ContainerEventNotice, log: Logger) => {
-    const sent = setup.tellOwner(project, environment, notice)
+  const send = (project: string, environment: string, notice: ContainerEventNotice, log: Logger, instance?: string) => {
+    const sent = setup.tellOwner(project, environment, notice, instance)
       .then((told) => log.info({ project, environment, events: notice.events.length, resync: notice.resync === true, told }, told ? 'told the owner' : 'no owner to tell'))
       // The periodic reconcile pass still finds what this signal would have healed.
       .catch((error: Error) => log.warn({ project, environment, error: error.message }, 'telling the owner failed'))
@@ -60,14 +60,15 @@ export function startEventWatchers(setup: EventWatchSetup): EventWatchers {
     sends.add(sent);
   };
 
-  const queue = (project: string, environment: string, change: (notice: ContainerEventNotice) => void, log: Logger) => {
-    const key = `${project}/${environment}`;
+  // A preview instance's events go to the instance's own owner.
+  const queue = (project: string, environment: string, change: (notice: ContainerEventNotice) => void, log: Logger, instance?: string) => {
+    const key = `${project}/${environment}${instance ? `/${instance}` : ''}`;
     let entry = pending.get(key);
     if (!entry) {
       const notice: ContainerEventNotice = { events: [] };
       const timer = setTimeout(() => {
         pending.delete(key);
-        send(project, environment, notice, log);
+        send(project, environment, notice, log, instance);
       }, coalesceMs);
       entry = { notice, timer };
       pending.set(key, entry);
@@ -79,10 +80,10 @@ export function startEventWatchers(setup: EventWatchSetup): EventWatchers {
     const log = setup.log.child({ host, component: 'docker-events' });
     const environments = environmentsOn(setup.config, host);
     const onEvent = (event: ContainerEvent) => {
-      const { project, environment, release, action, containerId } = event;
+      const { project, environment, release, action, containerId, instance } = event;
       if (!environments.has(`${project}/${environment}`)) return;
       log.info({ project, environment, release, action, containerId: shortId(containerId) }, 'container event');
-      queue(project, environment, (notice) => notice.events.push({ action, release, containerId: shortId(containerId) }), log);
+      queue(project, environment, (notice) => notice.events.push({ action, release, containerId: shortId(containerId) }), log, instance);
     };
     // Events from before the stream was (re)opened are gone: while this worker was down, or dockerd restarted.
     const onConnect = () => {

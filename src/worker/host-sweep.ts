@@ -25,7 +25,8 @@ export interface Drift {
 export function sweptEnvironments(config: BerthConfig, host: string): SweptEnvironment[] {
   return Object.entries(config.projects).flatMap(([project, spec]) =>
     Object.entries(spec.environments)
-      .filter(([, env]) => env.host === host)
+      // Preview instances have owners of their own; their events and backstop passes heal them.
+      .filter(([, env]) => env.host === host && !env.previews)
       .map(([environment, env]) => ({ project, environment, hostname: env.hostname })),
   );
 }

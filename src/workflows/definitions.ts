@@ -7,10 +7,11 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalRecord, DecideRequest } from '../model/approval-types';
 import type { ContainerEventNotice, EnqueueAnswer, EnqueueRequest, OwnerSettings, OwnerState } from '../model/owner-types';
 import type { PipelineRecord } from '../model/pipeline-types';
+import type { PreviewState, RegisterAnswer, RegisterRequest } from '../model/preview-types';
 import type { DeployRecord } from '../model/types';
 
 /** Workflow type names, for clients that start workflows without importing their code. */
-export const workflowTypes = { deploy: 'deployWorkflow', rollback: 'rollbackWorkflow', environment: 'environmentWorkflow', pipeline: 'pipelineWorkflow', hostInfo: 'hostInfoWorkflow' } as const;
+export const workflowTypes = { deploy: 'deployWorkflow', rollback: 'rollbackWorkflow', environment: 'environmentWorkflow', pipeline: 'pipelineWorkflow', hostInfo: 'hostInfoWorkflow', previews: 'previewsWorkflow' } as const;
 
 /** The deploy's record: status, steps and outcome so far. */
 export const statusQuery = defineQuery<DeployRecord>('status');
@@ -42,6 +43,20 @@ export const containerEventSignal = defineSignal<[ContainerEventNotice]>('contai
 /** The environment's settings as the config now has them (`autoDeploy.poll` among them); sent when Berth starts. */
 export const ownerSettingsSignal = defineSignal<[OwnerSettings]>('ownerSettings');
 
-export function ownerWorkflowId(project: string, environment: string): string {
-  return `env.${project}.${environment}`;
+/** The instances of an environment with `previews`, as its coordinator holds them. */
+export const previewsQuery = defineQuery<PreviewState>('previews');
+/** Records a deploy of a tag; refused (`conflictWith`) when another tag already holds its name. */
+export const registerInstanceUpdate = defineUpdate<RegisterAnswer, [RegisterRequest]>('registerInstance');
+/** Removes one instance; false when no instance has that tag. */
+export const removeInstanceUpdate = defineUpdate<boolean, [{ tag: string; by: string }]>('removeInstance');
+
+/** Sent by a preview instance's deploy when it ends: the instance's ttl counts from here. */
+export const instanceDeployedSignal = defineSignal<[{ tag: string; deploymentId: string }]>('instanceDeployed');
+
+export function previewsWorkflowId(project: string, environment: string): string {
+  return `previews.${project}.${environment}`;
+}
+
+export function ownerWorkflowId(project: string, environment: string, instance?: string): string {
+  return `env.${project}.${environment}${instance ? `.${instance}` : ''}`;
 }

@@ -42,6 +42,7 @@ export function eventOf(record: DeployRecord, event: DeployEvent['event'], statu
     logTail: record.logTail,
     leftToFix: record.leftToFix,
     commit: record.commit,
+    ...(record.url && { url: record.url }),
     at: new Date().toISOString(),
   };
 }

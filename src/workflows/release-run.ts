@@ -6,6 +6,7 @@ import { eventOf, finalEvent, gateOutcomeOf, logTailOf } from './outcome';
 import { Saga } from './saga';
 import { StepLog, failureDetails, failureMessage } from './step-log';
 import { deployEndedSignal, statusQuery } from './definitions';
+import { pointDefaultName, tellCoordinator } from './preview-steps';
 import { hostActivities, notify, type HostActs } from './workflow-activities';
 import type { Candidate, DeployKind, DeployRecord, DeploySpec, DeployStatus } from '../model/types';
 import type { DeployEvent } from '../model/event-types';
@@ -40,6 +41,7 @@ export class ReleaseRun {
       commit: spec.commit,
       requestedBy: spec.requestedBy,
       ...(spec.trigger && { trigger: spec.trigger }),
+      ...(spec.preview && { url: spec.preview.url }),
       status: 'running',
       release,
       createdAt: new Date().toISOString(),
@@ -108,6 +110,7 @@ export class ReleaseRun {
     }
     // Verified: from here the new release stands, and retiring the old one is not undone.
     this.saga.commit();
+    await pointDefaultName(acts, spec, candidate.upstream);
 
     // A cancel that arrives now is too late to undo a verified release.
     await CancellationScope.nonCancellable(async () => {
@@ -166,6 +169,7 @@ export class ReleaseRun {
     setCurrentDetails(`Finished: **${outcome}**${this.record.reason ? ` — ${this.record.reason.split('\n')[0]}` : ''}`);
     const parent = workflowInfo().parent;
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(deployEndedSignal, this.record).catch((error) => log.warn('owner not told', { error: String(error) }));
+    await tellCoordinator(this.spec);
     await this.announce(finalEvent(outcome), outcome);
     return this.close(outcome);
   }

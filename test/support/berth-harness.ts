@@ -180,7 +180,7 @@ export class Harness {
     const client = new Client({ connection: this.workerConnection, namespace: temporal.namespace, dataConverter: dataConverterFor(this.config) });
     this.watchers = startEventWatchers({
       config: this.config,
-      tellOwner: (project, environment, notice) => tellOwner(client, project, environment, notice),
+      tellOwner: (project, environment, notice, instance) => tellOwner(client, project, environment, notice, instance),
       log: this.log,
       ...(this.options.sweepIntervalMs !== undefined && { sweepIntervalMs: this.options.sweepIntervalMs }),
     });

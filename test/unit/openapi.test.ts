@@ -93,7 +93,7 @@ describe('GET /openapi.json', () => {
       }
       if (route.scope === 'none') expect(operation.security).toEqual([]);
     }
-    expect(document.components.schemas.DeployRequest.properties.tag.pattern).toBe('^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$');
+    expect(document.components.schemas.DeployRequest.properties.tag.pattern).toBe('^[A-Za-z0-9_][A-Za-z0-9_./-]{0,127}$');
     const list = document.paths['/v1/deployments'].get.parameters.map((p: any) => [p.name, p.in]);
     expect(list).toEqual([['project', 'query'], ['environment', 'query'], ['status', 'query'], ['pageSize', 'query'], ['pageToken', 'query']]);
   });

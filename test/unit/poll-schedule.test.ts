@@ -80,11 +80,14 @@ describe('autoDeploy.poll in the config', () => {
     expect(pollingOwners(config).map((owner) => [owner.environment, owner.pollIntervalMs])).toEqual([['staging', 60_000]]);
   });
 
-  it('refuses a poll below the minimum, a non-duration, and poll with after:, naming the path', () => {
+  it('refuses a poll below the minimum, a non-duration, and poll with after: or previews, naming the path', () => {
     expect(issuesOf(raw({ tags: ['main'], poll: '2s' }))).toEqual(['projects/web/environments/staging/autoDeploy/poll: should be at least 5s']);
     expect(issuesOf(raw({ tags: ['main'], poll: 'often' }))).toEqual(['projects/web/environments/staging/autoDeploy/poll: "often" is not a duration like 200ms, 2s, 5m or 1h']);
     expect(issuesOf(raw({ tags: ['main'], poll: '1m' }, { after: 'production' }))).toEqual([
       'projects/web/environments/staging/autoDeploy/poll: cannot be combined with after; use a registry webhook for this environment',
+    ]);
+    expect(issuesOf(raw({ tags: ['/^feature-/'], poll: '1m' }, { previews: { domain: 'preview.localhost' } }))).toEqual([
+      'projects/web/environments/staging/autoDeploy/poll: cannot be combined with previews; use a registry webhook for this environment',
     ]);
   });
 });

@@ -44,6 +44,8 @@ const defaults: { [K in ActName]: Impl } = {
   listReceivers: async () => ['webhook test'],
   notifyReceiver: async () => undefined,
   msUntilWindowOpens: async () => 0,
+  pointDefaultRoute: async () => undefined,
+  removePreviewInstance: async () => ({ containers: [] }),
   describeHost: async () => ({ host: 'local', docker: { version: '28.2.2', apiVersion: '1.50', os: 'linux', arch: 'amd64' } }),
 };
 

@@ -1,5 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { approveSignal, decideUpdate, ownerQuery, ownerWorkflowId, statusQuery, workflowTypes } from '../../src/workflows/definitions';
+import { approveSignal, decideUpdate, instanceDeployedSignal, ownerQuery, ownerWorkflowId, previewsQuery, previewsWorkflowId, statusQuery, workflowTypes } from '../../src/workflows/definitions';
+import { registerInstance } from '../../src/temporal/previews-client';
+import type { PreviewSettings } from '../../src/model/preview-types';
 import { enqueueWithOwner } from '../../src/temporal/owner-client';
 import type { OwnerSettings } from '../../src/model/owner-types';
 import type { PipelineSpec } from '../../src/model/pipeline-types';
@@ -280,6 +282,38 @@ export const scenarios: Scenario[] = [
       });
       await endOwner(env, settings.environment);
       return [{ file: 'environmentWorkflow/registry-poll', workflowId: owner.workflowId }];
+    },
+  },
+  {
+    name: 'preview deploy points the default name at its instance and tells the coordinator',
+    run: (env) =>
+      deploy(env, new FakeWorld(), 'deployWorkflow/preview', {
+        hostname: 'stage-preview-web-pr-7.preview.localhost',
+        preview: { instance: 'stage-preview-web-pr-7', tag: 'pr-7', url: 'http://stage-preview-web-pr-7.preview.localhost', defaultHostname: 'stage-preview-web.preview.localhost' },
+      }),
+  },
+  {
+    name: 'previews: past maxInstances the oldest instance goes, past its ttl the expired one',
+    run: async (env) => {
+      const settings: PreviewSettings = { project: 'web', environment: 'rec-previews', host: 'local', defaultHostname: 'stage-rec-previews-web.preview.localhost', maxInstances: 2, ttlMs: hour };
+      const handle = env.client.workflow.getHandle(previewsWorkflowId('web', settings.environment));
+      const world = new FakeWorld();
+      await withWorkers(env, world, async () => {
+        for (const tag of ['a', 'b', 'c']) {
+          const instance = `stage-rec-previews-web-${tag}`;
+          await registerInstance(env.client, taskQueue, {
+            settings,
+            instance: { tag, instance, hostname: `${instance}.preview.localhost`, url: `http://${instance}.preview.localhost`, image: `127.0.0.1:5000/web:${tag}`, deploymentId: `rec-pv-${tag}`, requestedBy: 'ci', deployedAt: 0 },
+          });
+        }
+        await eventually(() => world.calls.filter((call) => call === 'removePreviewInstance').length === 1);
+        await handle.signal(instanceDeployedSignal, { tag: 'b', deploymentId: 'rec-pv-b' });
+        // b's ttl counts from its deploy's end; c's deploy never reported, so it has the deploy's grace on top.
+        await env.sleep('70m');
+        await eventually(async () => (await handle.query(previewsQuery)).instances.map((i) => i.tag).join() === 'c');
+      });
+      await handle.terminate('recording over');
+      return [{ file: 'previewsWorkflow/limit-and-ttl', workflowId: handle.workflowId }];
     },
   },
   {

@@ -2,7 +2,7 @@
  * Pure builders for the Caddy JSON that Berth owns. Berth identifies its
  * routes by `@id` so it can replace exactly them and nothing else.
  */
-import { markerValue, type RouteKey, type RouteTarget } from '../driver';
+import { markerValue, routeSuffix, type RouteKey, type RouteTarget } from '../driver';
 
 export const caddyMarkerHeader = 'X-Berth-Upstream';
 
@@ -16,7 +16,7 @@ export interface CaddyRoute {
 export const routeIdPrefix = 'berth_';
 
 export function routeId(key: RouteKey): string {
-  return `${routeIdPrefix}${key.project}_${key.environment}`.replace(/-/g, '_');
+  return `${routeIdPrefix}${routeSuffix(key)}`.replace(/-/g, '_');
 }
 
 /** `upstreams`: `127.0.0.1:21004` (host networking) or `container:8080` (named network). */

@@ -2,7 +2,7 @@
  * Pure: the one file Berth writes per environment into nginx's confDir, and
  * how Berth recognises its own files again (their name and first line).
  */
-import { markerValue, type RouteKey, type RouteTarget } from '../driver';
+import { markerValue, routeSuffix, type RouteKey, type RouteTarget } from '../driver';
 
 export const nginxMarkerHeader = 'X-Berth-Upstream';
 const ownerLine = '# berth-route';
@@ -17,13 +17,13 @@ export interface NginxSite {
 }
 
 export function siteFileName(key: RouteKey): string {
-  return `berth-${key.project}-${key.environment}.conf`;
+  return `berth-${routeSuffix(key)}.conf`;
 }
 
 export const siteFilePattern = /^berth-[a-z0-9-]+\.conf$/;
 
 function upstreamName(key: RouteKey): string {
-  return `berth_${key.project}_${key.environment}`.replace(/-/g, '_');
+  return `berth_${routeSuffix(key)}`.replace(/-/g, '_');
 }
 
 export function renderSite(site: NginxSite): string {

@@ -44,7 +44,7 @@ export function createBody(target: RouteTarget, forward: ForwardTarget): Record<
     domain_names: [target.hostname],
     ...switchBody(forward),
     allow_websocket_upgrade: true,
-    meta: { berth_route: `${target.project}/${target.environment}` },
+    meta: { berth_route: `${target.project}/${target.environment}${target.instance ? `/${target.instance}` : ''}` },
   };
 }
 

@@ -1,0 +1,55 @@
+import type { PreviewInstance, PreviewSettings, PreviewState } from '../../src/model/preview-types';
+import { deployGraceMs, deployed, drop, expire, nextExpiry, register } from '../../src/workflows/preview-state';
+
+const settings: PreviewSettings = { project: 'web', environment: 'preview', host: 'local', defaultHostname: 'stage-preview-web.preview.localhost', maxInstances: 2, ttlMs: 1000 };
+const instance = (tag: string): PreviewInstance => ({
+  tag,
+  instance: `stage-preview-web-${tag}`,
+  hostname: `stage-preview-web-${tag}.preview.localhost`,
+  url: `http://stage-preview-web-${tag}.preview.localhost`,
+  image: `web:${tag}`,
+  deploymentId: `d-${tag}`,
+  requestedBy: 'ci',
+  deployedAt: 0,
+});
+const empty = (): PreviewState => ({ settings, instances: [], removing: [] });
+
+describe('the preview coordinator state', () => {
+  it('removes the least recently deployed instance past maxInstances, never the one just deployed', () => {
+    const state = empty();
+    register(state, { settings, instance: instance('a') }, 1);
+    register(state, { settings, instance: instance('b') }, 2);
+    register(state, { settings, instance: instance('a') }, 3);
+    expect(register(state, { settings, instance: instance('c') }, 4)).toEqual({ ok: true });
+    expect(state.instances.map((i) => i.tag)).toEqual(['a', 'c']);
+    expect(state.removing).toEqual([{ instance: { ...instance('b'), deployedAt: 2, expiresAt: 2 + deployGraceMs + 1000 }, reason: 'maxInstances (2) reached: b was deployed least recently' }]);
+  });
+
+  it('refuses a tag whose name another tag holds, and a tag still being removed', () => {
+    const state = empty();
+    register(state, { settings, instance: instance('a') }, 1);
+    expect(register(state, { settings, instance: { ...instance('a'), tag: 'A' } }, 2)).toEqual({ ok: false, conflictWith: 'a' });
+    drop(state, 'a', 'removed by ops');
+    expect(register(state, { settings, instance: instance('a') }, 3)).toEqual({ ok: false, conflictWith: 'a' });
+  });
+
+  it('counts the ttl from the end of the latest deploy, and expires what is past it', () => {
+    const state = empty();
+    register(state, { settings, instance: instance('a') }, 1);
+    expect(nextExpiry(state)).toBe(1 + deployGraceMs + 1000);
+    deployed(state, 'a', 'd-old', 50);
+    expect(nextExpiry(state)).toBe(1 + deployGraceMs + 1000);
+    deployed(state, 'a', 'd-a', 100);
+    expect(nextExpiry(state)).toBe(1100);
+    expire(state, 1099);
+    expect(state.removing).toEqual([]);
+    expire(state, 1100);
+    expect(state.instances).toEqual([]);
+    expect(state.removing.map((r) => r.reason)).toEqual(['not deployed again within its ttl (1000 ms)']);
+    expect(nextExpiry(state)).toBeUndefined();
+  });
+
+  it('answers false when removing a tag it does not hold', () => {
+    expect(drop(empty(), 'nope', 'removed by ops')).toBe(false);
+  });
+});
