@@ -43,3 +43,14 @@ export function autoDeployTargets(config: BerthConfig, push: PushEvent): AutoDep
 export function olderThanServing(pushedTag: string, servingTag: string | undefined): boolean {
   return servingTag !== undefined && compareTags(pushedTag, servingTag) < 0;
 }
+
+/** What one push did to one watching environment: a deploy id, or why nothing started. */
+export interface AutoDeployOutcome {
+  project: string;
+  environment: string;
+  tag: string;
+  digest?: string;
+  id?: string;
+  duplicate?: boolean;
+  reason?: string;
+}

@@ -1,22 +1,14 @@
 import { buildDeploySpec } from '../config/deploy-spec';
 import type { BerthConfig } from '../config/schema';
-import { autoDeployTargets, olderThanServing } from './auto-deploy-targets';
+import { autoDeployTargets, olderThanServing, type AutoDeployOutcome } from './auto-deploy-targets';
 import { newDeploymentId, type DeploymentService } from './deployment-service';
 import { HttpError } from './http-error';
 import { checkPromotion, checkWindow } from './promotion';
 import { autoDeployPreview } from './preview-auto-deploy';
 import type { PushEvent } from './registry-events';
 
-/** What one push did to one watching environment: a deploy id, or why nothing started. */
-export interface AutoDeployOutcome {
-  project: string;
-  environment: string;
-  tag: string;
-  digest?: string;
-  id?: string;
-  duplicate?: boolean;
-  reason?: string;
-}
+export type { AutoDeployOutcome } from './auto-deploy-targets';
+
 
 /**
  * Hands a push to every environment that watches it, as a deploy pinned by

@@ -1,20 +1,9 @@
 import type { BerthConfig } from '../config/schema';
-import type { AutoDeployTarget } from './auto-deploy-targets';
+import type { AutoDeployOutcome, AutoDeployTarget } from './auto-deploy-targets';
 import type { DeploymentService } from './deployment-service';
 import { HttpError } from './http-error';
 import { previewTargetFor, startPreviewDeploy } from './preview-deploy';
 import type { PushEvent } from './registry-events';
-
-/** auto-deploy.ts's AutoDeployOutcome, restated so the two files do not import each other. */
-interface PreviewOutcome {
-  project: string;
-  environment: string;
-  tag: string;
-  digest?: string;
-  id?: string;
-  duplicate?: boolean;
-  reason?: string;
-}
 
 /**
  * A push to an environment with `previews`: the pushed tag deploys as its own
@@ -22,7 +11,7 @@ interface PreviewOutcome {
  * deploy). A pattern deploys every matching tag, not only the newest: each is
  * its own instance. A digest the instance already serves starts nothing.
  */
-export async function autoDeployPreview(config: BerthConfig, deployments: DeploymentService, target: AutoDeployTarget, push: PushEvent, requestedBy: string, pushedAt?: number): Promise<PreviewOutcome> {
+export async function autoDeployPreview(config: BerthConfig, deployments: DeploymentService, target: AutoDeployTarget, push: PushEvent, requestedBy: string, pushedAt?: number): Promise<AutoDeployOutcome> {
   const { project, environment } = target;
   const base = { project, environment, tag: push.tag, ...(push.digest && { digest: push.digest }) };
   try {

@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../support/eventually';
+import { startWorkerProcess } from '../support/worker-process';
 import { Harness } from '../support/berth-harness';
 import { activityAttempts } from '../support/history';
 
-const root = join(__dirname, '..', '..');
 
 /** The real worker process, `berth worker`, killed with SIGKILL in the middle of a deploy. */
 describe('a worker process that dies mid-deploy', () => {
@@ -15,23 +15,7 @@ describe('a worker process that dies mid-deploy', () => {
   const logFile = join(dir, 'worker.log');
   let worker: ChildProcess | undefined;
 
-  /** Starts `src/main.ts worker` as its own process and waits until it polls; bounded. */
-  async function startWorker(): Promise<ChildProcess> {
-    const log = openSync(logFile, 'a');
-    // `node --import tsx`, not the tsx CLI: one process, so SIGKILL reaches the worker itself.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts'), 'worker'], {
-      cwd: root,
-      env: { ...process.env, BERTH_CONFIG: join(dir, 'berth.json'), BERTH_LOG_LEVEL: 'info' },
-      stdio: ['ignore', log, log],
-    });
-    const deadline = Date.now() + 90_000;
-    const up = () => readFileSync(logFile, 'utf8').split('\n').some((line) => line.includes(`"pid":${child.pid},`) && line.includes('berth is up'));
-    while (!up()) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not come up: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    return child;
-  }
+  const startWorker = () => startWorkerProcess(join(dir, 'berth.json'), logFile);
 
   beforeAll(async () => {
     await berth.start();

@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readOwner } from '../../src/temporal/owner-client';
 import { ownerWorkflowId } from '../../src/workflows/definitions';
+import { startWorkerProcess } from '../support/worker-process';
 import { Harness } from '../support/berth-harness';
 import { buildVersion, pushAs } from '../support/hook-registry';
 
-const root = join(__dirname, '..', '..');
 const run = Date.now().toString(36);
 const pollMs = 5000;
 const semver = '/^v\\d+\\.\\d+\\.\\d+$/';
@@ -35,21 +35,7 @@ describe('the registry poller', () => {
   let repository: string;
   let worker: ChildProcess | undefined;
 
-  async function startWorker(): Promise<ChildProcess> {
-    const log = openSync(logFile, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts'), 'worker'], {
-      cwd: root,
-      env: { ...process.env, BERTH_CONFIG: join(dir, 'berth.json'), BERTH_LOG_LEVEL: 'info' },
-      stdio: ['ignore', log, log],
-    });
-    const deadline = Date.now() + 90_000;
-    const up = () => readFileSync(logFile, 'utf8').split('\n').some((line) => line.includes(`"pid":${child.pid},`) && line.includes('berth is up'));
-    while (!up()) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not come up: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    return child;
-  }
+  const startWorker = () => startWorkerProcess(join(dir, 'berth.json'), logFile);
 
   beforeAll(async () => {
     repository = `${berth.world.registryAddress}/${repositoryPath}`;

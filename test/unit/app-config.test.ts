@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig } from '../../src/config/load-config';
+import { parseConfig } from '../../src/config/load-config';
+import { configIssues } from '../support/config-issues';
 import { buildDeploySpec } from '../../src/config/deploy-spec';
 
 function configWith(project: Record<string, unknown>, environment: Record<string, unknown> = {}) {
@@ -9,15 +10,6 @@ function configWith(project: Record<string, unknown>, environment: Record<string
       web: { image: '127.0.0.1:5000/fixture/web', ...project, environments: { staging: { host: 'local', hostname: 'web.staging.localhost', ...environment } } },
     },
   };
-}
-
-function issuesOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    return (error as ConfigError).issues;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 function appOf(raw: unknown) {
@@ -75,7 +67,7 @@ describe('app settings in the config', () => {
         processes: { web: {}, worker: { cmd: [], replicas: 0 } },
       },
     );
-    expect(issuesOf(raw).sort()).toEqual(
+    expect(configIssues(raw).sort()).toEqual(
       [
         'projects/web/replicas: Too small: expected number to be >=1',
         'projects/web/volumes/0: should be source:target or source:target:ro, the source an absolute path or a volume name, the target an absolute path',
@@ -93,7 +85,7 @@ describe('app settings in the config', () => {
   });
 
   it('names the environment when the problem is in its overrides', () => {
-    expect(issuesOf(configWith({}, { processes: { Bad_Name: {}, mailer: { grace: 'soon' }, cron: { grace: '1m' } } })).sort()).toEqual([
+    expect(configIssues(configWith({}, { processes: { Bad_Name: {}, mailer: { grace: 'soon' }, cron: { grace: '1m' } } })).sort()).toEqual([
       'projects/web/environments/staging/processes/Bad_Name: should be lowercase letters, digits and dashes',
       'projects/web/environments/staging/processes/cron/grace: should be at most 30s',
       'projects/web/environments/staging/processes/mailer/grace: "soon" is not a duration like 200ms, 2s, 5m or 1h',
@@ -102,7 +94,7 @@ describe('app settings in the config', () => {
 
   it('refuses replicas behind Nginx Proxy Manager, which forwards to one target', () => {
     const raw = { ...configWith({ replicas: 2 }, {}), proxy: { driver: 'npm', url: 'http://127.0.0.1:81', identity: 'env:NPM_EMAIL', secret: 'env:NPM_PASSWORD' } };
-    expect(issuesOf(raw)).toEqual([
+    expect(configIssues(raw)).toEqual([
       'projects/web/environments/staging/replicas: 2 replicas need a proxy that balances (caddy or nginx); Nginx Proxy Manager forwards to one target',
     ]);
     expect(appOf({ ...raw, projects: { web: { ...raw.projects.web, replicas: 1 } } })?.replicas).toBe(1);

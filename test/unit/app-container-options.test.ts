@@ -2,6 +2,7 @@ import { buildContainerOptions } from '../../src/docker/container-spec';
 import { candidateOf, rolesOf } from '../../src/activities/app-release';
 import type { AppSpec } from '../../src/model/app-types';
 import type { DeploySpec } from '../../src/model/types';
+import { deploySpec } from '../workflows/specs';
 
 const digest = 'sha256:' + 'b'.repeat(64);
 const pinnedRef = `127.0.0.1:5000/fixture/web@${digest}`;
@@ -11,28 +12,9 @@ function appOf(overrides: Partial<AppSpec> = {}): AppSpec {
   return { replicas: 2, volumes: [], labels: {}, processes: {}, ...overrides };
 }
 
+/** The workflow tests' deploy, as the fixture image's release 07 with one env var. */
 function specFor(app: AppSpec | undefined): DeploySpec {
-  return {
-    deploymentId: 'web-staging-07',
-    project: 'web',
-    environment: 'staging',
-    image: '127.0.0.1:5000/fixture/web:v1',
-    requestedBy: 'ci',
-    approval: 'none',
-    approvalTimeoutMs: 60000,
-    apiUrl: 'http://127.0.0.1:8080',
-    host: 'local',
-    hostname: 'web.staging.localhost',
-    network: 'host',
-    portRange: { from: 21000, to: 21999 },
-    health: { path: '/health', intervalMs: 500, timeoutMs: 1000, retries: 3, startPeriodMs: 0, monitorMs: 0, monitorFailures: 3 },
-    keep: 3,
-    drainMs: 1000,
-    stopTimeoutMs: 5000,
-    env: { MODE: 'x' },
-    secretEnv: {},
-    ...(app && { app }),
-  };
+  return deploySpec({ deploymentId: 'web-staging-07', image: '127.0.0.1:5000/fixture/web:v1', env: { MODE: 'x' }, ...(app && { app }) });
 }
 
 const berthLabels = (extra: Record<string, string>) => ({

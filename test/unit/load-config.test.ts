@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config/load-config';
+import { loadConfig, parseConfig } from '../../src/config/load-config';
+import { configIssues } from '../support/config-issues';
 
 const valid = {
   api: { tokens: [{ name: 'ci', secret: 'env:BERTH_TOKEN_CI', scopes: ['deploy'] }] },
@@ -14,15 +15,6 @@ const valid = {
     },
   },
 };
-
-function issuesOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    return (error as ConfigError).issues;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig', () => {
   it('applies defaults and converts durations to milliseconds', () => {
@@ -47,7 +39,7 @@ describe('parseConfig', () => {
     raw.projects.web.health.interval = 'fast';
     raw.hosts.local.ports = '5-2';
     raw.api.tokens[0].secret = 'plaintext';
-    expect(issuesOf(raw)).toEqual([
+    expect(configIssues(raw)).toEqual([
       'api/tokens/0/secret: should be a secret reference: env:NAME or file:/path',
       'hosts/local/ports: "5-2" should be a port range like 21000-21999 within 1024-65535',
       'projects/web/health/interval: "fast" is not a duration like 200ms, 2s, 5m or 1h',
@@ -57,13 +49,13 @@ describe('parseConfig', () => {
   it('refuses an environment on an unknown host', () => {
     const raw = structuredClone(valid) as Record<string, any>;
     raw.projects.web.environments.staging.host = 'elsewhere';
-    expect(issuesOf(raw)).toEqual(['projects/web/environments/staging/host: unknown host "elsewhere"; hosts are: local']);
+    expect(configIssues(raw)).toEqual(['projects/web/environments/staging/host: unknown host "elsewhere"; hosts are: local']);
   });
 
   it('refuses unknown keys, so typos do not pass silently', () => {
     const raw = structuredClone(valid) as Record<string, any>;
     raw.projects.web.helth = {};
-    expect(issuesOf(raw)).toEqual(['projects/web: Unrecognized key: "helth"']);
+    expect(configIssues(raw)).toEqual(['projects/web: Unrecognized key: "helth"']);
   });
 });
 
@@ -120,7 +112,7 @@ describe('settings per environment, defaults per project', () => {
     raw.projects.web.environments.production.secrets.API_KEY = 'hunter2';
     raw.projects.web.environments.staging.reconcile = { every: '1s' };
     raw.projects.web.keep = 0;
-    expect(issuesOf(raw)).toEqual([
+    expect(configIssues(raw)).toEqual([
       'projects/web/keep: Too small: expected number to be >=1',
       'projects/web/environments/staging/reconcile: Unrecognized key: "every"',
       'projects/web/environments/production/health/interval: "soon" is not a duration like 200ms, 2s, 5m or 1h',
@@ -133,9 +125,9 @@ describe('settings per environment, defaults per project', () => {
     raw.projects.web.environments.production.migrations.dir = '/app/migrations';
     delete raw.projects.web.environments.staging.hostname;
     delete raw.projects.web.host;
-    expect(issuesOf(raw)).toEqual(['projects/web/environments/staging/hostname: Invalid input: expected string, received undefined']);
+    expect(configIssues(raw)).toEqual(['projects/web/environments/staging/hostname: Invalid input: expected string, received undefined']);
     raw.projects.web.environments.staging.hostname = 'web.staging.localhost';
-    expect(issuesOf(raw)).toEqual([
+    expect(configIssues(raw)).toEqual([
       'projects/web/environments/staging/host: Invalid input: expected string, received undefined',
       'projects/web/environments/production/migrations: should set exactly one of command (your migration tool) or dir (Berth applies NNN_name.up.sql files)',
       'projects/web/environments/production/migrations/down: is for command only; with dir, the downs are the NNN_name.down.sql files',

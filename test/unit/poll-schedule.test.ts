@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig } from '../../src/config/load-config';
+import { parseConfig } from '../../src/config/load-config';
+import { configIssues } from '../support/config-issues';
 import { ownerSettings, pollingOwners } from '../../src/config/owner-settings';
 import type { PolledCandidate } from '../../src/model/registry-poll-types';
 import type { DeploySpec } from '../../src/model/types';
@@ -63,14 +64,6 @@ describe('autoDeploy.poll in the config', () => {
     hosts: { local: {} },
     projects: { web: { image: '127.0.0.1:5000/web', environments: { staging: { host: 'local', hostname: 's.localhost', autoDeploy, ...extra }, production: { host: 'local', hostname: 'p.localhost' } } } },
   });
-  const issuesOf = (config: object) => {
-    try {
-      parseConfig(config);
-      return [];
-    } catch (error) {
-      return (error as ConfigError).issues;
-    }
-  };
 
   it('is a duration the owner gets as pollIntervalMs; only polling environments start owners at once', () => {
     const config = parseConfig(raw({ tags: ['main'], poll: '1m' }));
@@ -81,12 +74,12 @@ describe('autoDeploy.poll in the config', () => {
   });
 
   it('refuses a poll below the minimum, a non-duration, and poll with after: or previews, naming the path', () => {
-    expect(issuesOf(raw({ tags: ['main'], poll: '2s' }))).toEqual(['projects/web/environments/staging/autoDeploy/poll: should be at least 5s']);
-    expect(issuesOf(raw({ tags: ['main'], poll: 'often' }))).toEqual(['projects/web/environments/staging/autoDeploy/poll: "often" is not a duration like 200ms, 2s, 5m or 1h']);
-    expect(issuesOf(raw({ tags: ['main'], poll: '1m' }, { after: 'production' }))).toEqual([
+    expect(configIssues(raw({ tags: ['main'], poll: '2s' }))).toEqual(['projects/web/environments/staging/autoDeploy/poll: should be at least 5s']);
+    expect(configIssues(raw({ tags: ['main'], poll: 'often' }))).toEqual(['projects/web/environments/staging/autoDeploy/poll: "often" is not a duration like 200ms, 2s, 5m or 1h']);
+    expect(configIssues(raw({ tags: ['main'], poll: '1m' }, { after: 'production' }))).toEqual([
       'projects/web/environments/staging/autoDeploy/poll: cannot be combined with after; use a registry webhook for this environment',
     ]);
-    expect(issuesOf(raw({ tags: ['/^feature-/'], poll: '1m' }, { previews: { domain: 'preview.localhost' } }))).toEqual([
+    expect(configIssues(raw({ tags: ['/^feature-/'], poll: '1m' }, { previews: { domain: 'preview.localhost' } }))).toEqual([
       'projects/web/environments/staging/autoDeploy/poll: cannot be combined with previews; use a registry webhook for this environment',
     ]);
   });

@@ -1,19 +1,11 @@
-import { ConfigError, parseConfig } from '../../src/config/load-config';
+import { parseConfig } from '../../src/config/load-config';
+import { configIssues } from '../support/config-issues';
 
 const raw = (preview: Record<string, unknown>) => ({
   api: { tokens: [{ name: 'ci', secret: 'env:BERTH_TOKEN_CI', scopes: ['deploy'] }] },
   hosts: { local: {} },
   projects: { web: { image: '127.0.0.1:5000/web', environments: { preview: { host: 'local', ...preview } } } },
 });
-
-function issuesOf(config: unknown): string[] {
-  try {
-    parseConfig(config);
-  } catch (error) {
-    return (error as ConfigError).issues;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('previews config', () => {
   it('fills the defaults, takes ttl as a duration, and names the default instance after the environment', () => {
@@ -27,11 +19,11 @@ describe('previews config', () => {
   });
 
   it('reports bad fields where they are written, and a hostname missing without previews as before', () => {
-    expect(issuesOf(raw({ previews: { domain: 'Preview_Host', maxInstances: 0, ttl: 'soon' } }))).toEqual([
+    expect(configIssues(raw({ previews: { domain: 'Preview_Host', maxInstances: 0, ttl: 'soon' } }))).toEqual([
       'projects/web/environments/preview/previews/domain: should be a lowercase DNS name like preview.localhost',
       'projects/web/environments/preview/previews/maxInstances: Too small: expected number to be >=1',
       'projects/web/environments/preview/previews/ttl: "soon" is not a duration like 200ms, 2s, 5m or 1h',
     ]);
-    expect(issuesOf(raw({}))).toEqual(['projects/web/environments/preview/hostname: Invalid input: expected string, received undefined']);
+    expect(configIssues(raw({}))).toEqual(['projects/web/environments/preview/hostname: Invalid input: expected string, received undefined']);
   });
 });

@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig } from '../../src/config/load-config';
+import { parseConfig } from '../../src/config/load-config';
+import { configIssues } from '../support/config-issues';
 import { proxyFor } from '../../src/config/schema';
 
 const base = {
@@ -6,15 +7,6 @@ const base = {
   hosts: { local: {}, edge: {} },
   projects: { web: { image: '127.0.0.1:5000/fixture/web', environments: { staging: { host: 'local', hostname: 'web.staging.localhost' } } } },
 };
-
-function issuesOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    return (error as ConfigError).issues;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('proxy configuration', () => {
   it('reads an nginx proxy with its defaults', () => {
@@ -50,12 +42,12 @@ describe('proxy configuration', () => {
   });
 
   it('names the path of every problem, per driver', () => {
-    expect(issuesOf({ ...base, proxy: { driver: 'traefik' } })).toEqual(['proxy/driver: should be one of: caddy, nginx, npm']);
-    expect(issuesOf({ ...base, proxy: { driver: 'nginx', confDir: 'relative/dir', test: [] } })).toEqual([
+    expect(configIssues({ ...base, proxy: { driver: 'traefik' } })).toEqual(['proxy/driver: should be one of: caddy, nginx, npm']);
+    expect(configIssues({ ...base, proxy: { driver: 'nginx', confDir: 'relative/dir', test: [] } })).toEqual([
       'proxy/confDir: should be an absolute path',
       'proxy/test: should name a command and its arguments',
     ]);
-    expect(issuesOf({ ...base, hosts: { local: { proxy: { driver: 'npm', url: 'http://127.0.0.1:81', identity: 'admin@example.com', secret: 'env:NPM_PASSWORD', adminUrl: 'x' } } } })).toEqual([
+    expect(configIssues({ ...base, hosts: { local: { proxy: { driver: 'npm', url: 'http://127.0.0.1:81', identity: 'admin@example.com', secret: 'env:NPM_PASSWORD', adminUrl: 'x' } } } })).toEqual([
       'hosts/local/proxy/identity: should be a secret reference: env:NAME or file:/path',
       'hosts/local/proxy: Unrecognized key: "adminUrl"',
     ]);

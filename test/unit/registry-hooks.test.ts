@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareTags, newestMatching, parseTagRule, tagMatches, type TagRule } from '../../src/config/auto-deploy';
-import { ConfigError, parseConfig } from '../../src/config/load-config';
+import { parseConfig } from '../../src/config/load-config';
+import { configIssues } from '../support/config-issues';
 import { autoDeployTargets, olderThanServing } from '../../src/api/auto-deploy-targets';
 import { senderAuthenticated } from '../../src/api/hook-auth';
 import { distributionPushes, dockerHubPushes, githubPushes, senderOf } from '../../src/api/registry-events';
@@ -28,15 +29,6 @@ const base = {
 };
 const config = parseConfig(base);
 
-function issuesOf(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    return (error as ConfigError).issues;
-  }
-  throw new Error('expected a ConfigError');
-}
-
 describe('autoDeploy config', () => {
   it('parses literal tags and /patterns/', () => {
     expect(config.projects.web.environments.staging.autoDeploy).toEqual({ tags: [{ kind: 'literal', tag: 'main' }] });
@@ -49,7 +41,7 @@ describe('autoDeploy config', () => {
     bad.hooks.registry.push({ name: 'local', secret: 'plain-text' });
     bad.projects.web.environments.staging.autoDeploy = { tags: ['/([/', 'no spaces'], poll: '1s' };
     bad.projects.web.environments.production.autoDeploy = { tags: [] };
-    expect(issuesOf(bad).sort()).toEqual(
+    expect(configIssues(bad).sort()).toEqual(
       [
         'hooks/registry/1/name: "local" is named twice',
         'hooks/registry/1/secret: should be a secret reference: env:NAME or file:/path',
