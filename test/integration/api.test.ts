@@ -28,8 +28,8 @@ describe('the HTTP API', () => {
         400,
         {
           code: 'invalid_request',
-          message: 'project: Invalid input: expected string, received undefined; tag: should be a Docker tag (letters, digits, _ . -; at most 128)',
-          details: ['project: Invalid input: expected string, received undefined', 'tag: should be a Docker tag (letters, digits, _ . -; at most 128)'],
+          message: 'project: Invalid input: expected string, received undefined; tag: should be a Docker tag (letters, digits, _ . -; at most 128), or a branch name for previews',
+          details: ['project: Invalid input: expected string, received undefined', 'tag: should be a Docker tag (letters, digits, _ . -; at most 128), or a branch name for previews'],
         },
       ],
       [

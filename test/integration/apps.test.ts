@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Harness, tokens } from '../support/berth-harness';
 import { eventually } from '../support/eventually';
+import { buildVersion, pushAs } from '../support/hook-registry';
 import { loadLoop } from '../support/proxy-client';
 
 /** Replicas behind the proxy, a worker process, a shared volume, limits, logging; keep: 2 is the serving release and one retained. */
@@ -27,9 +28,14 @@ describe('apps: replicas, processes, volumes, limits, disk hygiene', () => {
   });
   let v1: string;
   let v2: string;
+  // Its own repository, built from the fixture tags: the image-pruning test must not meet the shared
+  // fixture images, which other files' retained containers keep in use on the same dockerd.
+  const repository = `${berth.world.registryAddress}/fixture/apps-${Date.now().toString(36)}`;
+  berth.options.project = { ...berth.options.project, image: repository };
 
   beforeAll(async () => {
     await berth.start();
+    for (const tag of ['v1', 'v2', 'slow']) await pushAs(berth.docker, await buildVersion(berth.docker, berth.image(tag), repository, tag), repository, tag);
     const record = await berth.deployAndWait('v1');
     if (record.status !== 'succeeded') throw new Error(`v1 ended ${record.status}: ${record.reason}`);
     v1 = record.id;
@@ -122,7 +128,6 @@ describe('apps: replicas, processes, volumes, limits, disk hygiene', () => {
   });
 
   it('with keep: 2, after three deploys only the images of the serving and the retained release remain', async () => {
-    const repository = `${berth.world.registryAddress}/fixture/web`;
     const digests = Object.fromEntries(await Promise.all([v1, v2].map(async (id) => [id, (await berth.request('GET', `/v1/deployments/${id}`)).body.digest])));
     const record = await berth.deployAndWait('slow');
 
