@@ -36,9 +36,11 @@ export function candidateOf(spec: DeploySpec, containers: ReleaseContainer[], ad
  */
 export async function startRelease(deps: HostDeps, spec: DeploySpec & { app: AppSpec }, image: PulledImage, env: Record<string, string>): Promise<Candidate> {
   const started: ReleaseContainer[] = [];
+  // Listed once: what an earlier attempt made is all there before this one starts anything.
+  const earlier = await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance);
   for (const role of rolesOf(spec.app)) {
     const name = roleContainerName(spec.deploymentId, role.process, role.replica);
-    const existing = (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((release) => release.name === name);
+    const existing = earlier.find((release) => release.name === name);
     const { id, port } = await startReleaseContainer(deps, { spec, image, port: existing?.port, role, env });
     deps.log.info({ deploymentId: spec.deploymentId, containerId: id.slice(0, 12), process: role.process, replica: role.replica, port }, 'release container started');
     started.push({ id, name, release: spec.deploymentId, image: spec.image, digest: image.digest, ...(port !== undefined && { port }), running: true, createdAt: '', ...role });

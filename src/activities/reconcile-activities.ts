@@ -6,7 +6,7 @@ import type { DeploySpec, ReleaseContainer } from '../model/types';
 import type { HostDeps } from './host-deps';
 import { healthUrl } from './health-activities';
 import { probe } from './http-probe';
-import { startReleaseContainer } from './release-container';
+import { recreateReleaseContainer } from './release-container';
 import { reconcileApp } from './reconcile-app';
 import { routeOf } from './proxy-activities';
 import { verifyThroughProxy } from './verify-through-proxy';
@@ -36,14 +36,6 @@ export function createReconcileActivities(deps: HostDeps) {
     return false;
   }
 
-  /** The desired release's container was removed: create it again from its digest, with its port if free. */
-  async function recreate(spec: DeploySpec, desired: ReleaseSummary, port: number | undefined): Promise<ReleaseContainer> {
-    const pinnedRef = `${parseImageRef(spec.image).repository}@${desired.digest}`;
-    const image = await deps.images.pull(pinnedRef, { onProgress: () => Context.current().heartbeat() });
-    const { id } = await startReleaseContainer(deps, { spec, image, release: desired.release, port });
-    await deps.containers.setRestartPolicy(id, 'unless-stopped');
-    return (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((r) => r.id === id)!;
-  }
 
   /**
    * What the container really runs, when that is not the recorded digest: its
@@ -80,13 +72,13 @@ export function createReconcileActivities(deps: HostDeps) {
       let current = releases.find((release) => release.release === desired.release);
       const expectedPort = portOfUpstream(upstream, deps.address);
       if (!current) {
-        current = await recreate(spec, desired, expectedPort);
+        current = await recreateReleaseContainer(deps, spec, desired, expectedPort);
         healed.push(`recreated ${current.name} from ${desired.digest}`);
       } else {
         const other = await runsOtherImage(spec, desired, current);
         if (other) {
           await deps.containers.remove(current.id);
-          current = await recreate(spec, desired, current.port ?? expectedPort);
+          current = await recreateReleaseContainer(deps, spec, desired, current.port ?? expectedPort);
           healed.push(`recreated ${current.name} from ${desired.digest}: it ran ${other}`);
         }
       }

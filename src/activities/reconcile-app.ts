@@ -1,14 +1,12 @@
-import { Context } from '@temporalio/activity';
 import { portOfUpstream, upstreamFor } from '../docker/container-spec';
-import { webProcess, type AppSpec, type ContainerRole } from '../model/app-types';
-import { parseImageRef } from '../model/image-ref';
+import { webProcess, type AppSpec } from '../model/app-types';
 import type { ReleaseSummary } from '../model/owner-types';
 import type { DeploySpec, ReleaseContainer } from '../model/types';
 import { joinUpstreams, splitUpstreams } from '../model/upstream-list';
 import { rolesOf } from './app-release';
 import { routeOf } from './proxy-activities';
 import type { HostDeps } from './host-deps';
-import { startReleaseContainer } from './release-container';
+import { recreateReleaseContainer } from './release-container';
 import { verifyThroughProxy } from './verify-through-proxy';
 
 export interface AppReconcileResult {
@@ -35,7 +33,7 @@ export async function reconcileApp(deps: HostDeps, spec: DeploySpec & { app: App
   for (const role of rolesOf(spec.app)) {
     let container = mine.find((c) => (c.process ?? webProcess) === role.process && (c.replica ?? 0) === role.replica);
     if (!container) {
-      container = await recreate(deps, spec, desired, role, role.process === webProcess ? routedPorts[role.replica] : undefined);
+      container = await recreateReleaseContainer(deps, spec, desired, role.process === webProcess ? routedPorts[role.replica] : undefined, role);
       healed.push(`recreated ${container.name} from ${desired.digest}`);
     } else if (!container.running) {
       await deps.containers.start(container.id);
@@ -61,13 +59,4 @@ export async function reconcileApp(deps: HostDeps, spec: DeploySpec & { app: App
     healed.push(`removed stray ${stray.name}`);
   }
   return { healed, problems, upstream: joinUpstreams(targets) };
-}
-
-/** One missing container of the desired release, from its digest, with its old port if it had one. */
-async function recreate(deps: HostDeps, spec: DeploySpec, desired: ReleaseSummary, role: ContainerRole, port: number | undefined): Promise<ReleaseContainer> {
-  const pinnedRef = `${parseImageRef(spec.image).repository}@${desired.digest}`;
-  const image = await deps.images.pull(pinnedRef, { onProgress: () => Context.current().heartbeat() });
-  const { id } = await startReleaseContainer(deps, { spec, image, release: desired.release, port, role });
-  await deps.containers.setRestartPolicy(id, 'unless-stopped');
-  return (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((r) => r.id === id)!;
 }

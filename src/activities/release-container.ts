@@ -1,6 +1,9 @@
+import { Context } from '@temporalio/activity';
 import { buildContainerOptions } from '../docker/container-spec';
+import { parseImageRef } from '../model/image-ref';
+import type { ReleaseSummary } from '../model/owner-types';
 import { webProcess, type ContainerRole } from '../model/app-types';
-import type { DeploySpec, PulledImage } from '../model/types';
+import type { DeploySpec, PulledImage, ReleaseContainer } from '../model/types';
 import type { HostDeps } from './host-deps';
 import { containerEnv } from './secret-env';
 
@@ -30,4 +33,17 @@ export async function startReleaseContainer(deps: HostDeps, input: ReleaseContai
   const options = buildContainerOptions({ spec, release: input.release, pinnedRef: image.pinnedRef, digest: image.digest, port, env, role: input.role });
   const { id } = await deps.containers.createAndStart(options);
   return { id, port };
+}
+
+/**
+ * Reconciliation's recreate: one missing container of the desired release,
+ * pulled by its recorded digest, with its old port when it had one, promoted
+ * like the original (restart unless-stopped), read back as a listed release.
+ */
+export async function recreateReleaseContainer(deps: HostDeps, spec: DeploySpec, desired: ReleaseSummary, port: number | undefined, role?: ContainerRole): Promise<ReleaseContainer> {
+  const pinnedRef = `${parseImageRef(spec.image).repository}@${desired.digest}`;
+  const image = await deps.images.pull(pinnedRef, { onProgress: () => Context.current().heartbeat() });
+  const { id } = await startReleaseContainer(deps, { spec, image, release: desired.release, port, role });
+  await deps.containers.setRestartPolicy(id, 'unless-stopped');
+  return (await deps.containers.listReleases(spec.project, spec.environment, spec.preview?.instance)).find((r) => r.id === id)!;
 }
