@@ -26,7 +26,9 @@ const answersInARow = 3;
  */
 export async function verifyThroughProxy(deps: HostDeps, spec: DeploySpec, upstreams: string[], options: VerifyOptions): Promise<{ attempts: number }> {
   const timeoutMs = options.timeoutMs ?? Math.max(10_000, spec.health.timeoutMs * 3);
-  const intervalMs = options.intervalMs ?? 100;
+  const answeredBy = deps.proxy.answeredBy;
+  // A per-answer marker comes with a switch that shows within a short DNS refresh, not a reload: look more often.
+  const intervalMs = options.intervalMs ?? (answeredBy ? 20 : 100);
   // The path that gated the switch: readiness when set, since liveness may legitimately differ.
   const path = spec.health.readyPath ?? spec.health.path;
   const marker = deps.proxy.markerHeader?.toLowerCase();
@@ -35,7 +37,6 @@ export async function verifyThroughProxy(deps: HostDeps, spec: DeploySpec, upstr
     const answer = await fetchAnswer({ url: `http://${upstreams[0]}${path}`, timeoutMs: spec.health.timeoutMs });
     if ('status' in answer) direct = answer;
   }
-  const answeredBy = deps.proxy.answeredBy;
   const deadline = Date.now() + timeoutMs;
   let attempts = 0;
   let inARow = 0;

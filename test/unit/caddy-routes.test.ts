@@ -21,7 +21,7 @@ describe('caddy routes', () => {
   });
 
   it('builds a route that looks its upstreams up at the responder, keeping them as the fallback and naming the one that answered', () => {
-    const dynamic = { name: 'berth_web_staging.berth.', resolver: '127.0.0.1:2053', refresh: '100ms' };
+    const dynamic = { name: 'berth_web_staging.berth.', resolver: '127.0.0.1:2053', refresh: '50ms' };
     const route = buildRoute(target, ['127.0.0.1:21004'], dynamic);
     expect(route).toEqual({
       '@id': 'berth_web_staging',
@@ -30,7 +30,7 @@ describe('caddy routes', () => {
         {
           handler: 'reverse_proxy',
           upstreams: [{ dial: '127.0.0.1:21004' }],
-          dynamic_upstreams: { source: 'srv', name: 'berth_web_staging.berth.', refresh: '100ms', resolver: { addresses: ['udp/127.0.0.1:2053'] } },
+          dynamic_upstreams: { source: 'srv', name: 'berth_web_staging.berth.', refresh: '50ms', resolver: { addresses: ['udp/127.0.0.1:2053'] } },
           headers: { response: { set: { 'X-Berth-Upstream': ['{http.reverse_proxy.upstream.hostport}'] } } },
           transport: { protocol: 'http', dial_timeout: '2s', resolver: { addresses: ['udp/127.0.0.1:2053'] } },
         },

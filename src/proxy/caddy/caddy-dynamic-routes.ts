@@ -71,7 +71,7 @@ export class CaddyDynamicRoutes {
   }
 
   private dynamicOf(name: string): DynamicUpstreams {
-    return { name, resolver: formatListen(this.config.address), refresh: this.config.refresh ?? '100ms' };
+    return { name, resolver: formatListen(this.config.address), refresh: this.config.refresh ?? '50ms' };
   }
 
   private async servedBy(route: CaddyRoute): Promise<string[] | undefined> {
