@@ -74,7 +74,7 @@ export async function startEmbedded(config: BerthConfig, log: Logger, stateDir =
       // The responder Caddy's routes ask for their upstreams runs beside Caddy, outside the worker.
       if (config.proxy.driver === 'caddy' && config.proxy.upstreamDns) {
         const { address, stateDir: dnsStateDir } = config.proxy.upstreamDns;
-        started.push(await startUpstreamDns({ address, stateDir: dnsStateDir, logFile: path.join(stateDir, 'logs', 'upstream-dns.log'), logger: log }));
+        started.push(await startUpstreamDns({ address, stateDir: dnsStateDir, logFile: path.join(stateDir, 'logs', 'upstream-dns.log'), logger: log, restart: true }));
       }
     }
     const temporal = await startTemporalDevServer({

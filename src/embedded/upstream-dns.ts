@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,8 @@ export interface UpstreamDnsOptions {
   logFile: string;
   readyTimeoutMs?: number;
   logger?: Logger;
+  /** Start it again when it exits on its own (the embedded default); off where a test stops it on purpose. */
+  restart?: boolean;
 }
 
 /** True when a UDP socket is already bound at host:port (there, the responder). */
@@ -48,14 +51,44 @@ export async function startUpstreamDns(options: UpstreamDnsOptions): Promise<Emb
   }
   const stateDir = path.resolve(options.stateDir);
   fs.mkdirSync(stateDir, { recursive: true });
-  const child = await spawnToLog(process.execPath, [...responderCommand().args, address, stateDir], { logFile: options.logFile });
-  const handle = ownedProcess(child, { name: 'upstream dns responder', graceMs: 5000, logger });
-  try {
-    await waitUntil(() => udpPortTaken(host, port), { what: `upstream dns responder at ${address}`, timeoutMs: options.readyTimeoutMs ?? 15_000, child, logFile: options.logFile });
-  } catch (error) {
-    await handle.stop();
-    throw error;
-  }
-  logger.info({ childPid: child.pid, address, stateDir }, 'upstream dns responder ready');
-  return handle;
+  const spawnOne = async () => {
+    const child = await spawnToLog(process.execPath, [...responderCommand().args, address, stateDir], { logFile: options.logFile });
+    const handle = ownedProcess(child, { name: 'upstream dns responder', graceMs: 5000, logger });
+    try {
+      await waitUntil(() => udpPortTaken(host, port), { what: `upstream dns responder at ${address}`, timeoutMs: options.readyTimeoutMs ?? 15_000, child, logFile: options.logFile });
+    } catch (error) {
+      await handle.stop();
+      throw error;
+    }
+    logger.info({ childPid: child.pid, address, stateDir }, 'upstream dns responder ready');
+    return { child, handle };
+  };
+  let current = await spawnOne();
+  let stopping = false;
+  const watch = (child: ChildProcess) =>
+    child.once('exit', (code, signal) => {
+      if (stopping || !options.restart) return;
+      // Its only state is stateDir, so a new one answers exactly as the old did; meanwhile Caddy uses the routes' static upstreams.
+      logger.warn({ childPid: child.pid, code, signal }, 'upstream dns responder exited; starting it again');
+      setTimeout(() => {
+        if (stopping) return;
+        spawnOne().then(
+          (next) => {
+            current = next;
+            watch(next.child);
+          },
+          (error: Error) => logger.error({ error: error.message }, 'upstream dns responder did not start again'),
+        );
+      }, 200).unref();
+    });
+  watch(current.child);
+  return {
+    get pid() {
+      return current.handle.pid;
+    },
+    async stop() {
+      stopping = true;
+      await current.handle.stop();
+    },
+  };
 }

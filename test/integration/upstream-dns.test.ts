@@ -1,6 +1,8 @@
 import http from 'node:http';
 import pino from 'pino';
 import { CaddyDriver } from '../../src/proxy/caddy/caddy-driver';
+import { querySrvUpstreams } from '../../src/proxy/dns/dns-query';
+import { writeUpstreams } from '../../src/proxy/dns/upstream-state';
 import { Harness } from '../support/berth-harness';
 import { echoUpstreams } from '../support/echo-upstreams';
 import { eventually } from '../support/eventually';
@@ -120,5 +122,24 @@ describe('a Berth whose upstream responder dies after a switch', () => {
     expect(answer).toEqual({ status: 200, body: 'v2' });
     const owner = await berth.request('GET', `/v1/projects/${berth.project}/environments/staging`);
     expect(owner.body.reconcile.last.healed).toEqual([`re-applied the route of ${berth.hostname('staging')} to ${live![0]}`]);
+  });
+});
+
+describe('the embedded default\'s responder', () => {
+  const responder = new OwnResponder({ restart: true });
+  afterAll(() => responder.remove());
+
+  it('is started again when it dies, and answers from its files as before', async () => {
+    await responder.start();
+    writeUpstreams(responder.stateDir, 'berth_web_staging.berth.', ['127.0.0.1:21004']);
+    expect(await querySrvUpstreams(responder.address, 'berth_web_staging.berth.', 1000)).toEqual(['127.0.0.1:21004']);
+    const first = responder.pid as number;
+
+    process.kill(first, 'SIGKILL');
+    const answered = await eventually(async () => responder.pid !== first && (await querySrvUpstreams(responder.address, 'berth_web_staging.berth.', 300)), {
+      what: 'a new responder answering',
+      timeoutMs: 15_000,
+    });
+    expect(answered).toEqual(['127.0.0.1:21004']);
   });
 });

@@ -15,9 +15,15 @@ export class OwnResponder {
   address!: { host: string; port: number };
   private process?: EmbeddedProcess;
 
+  constructor(private readonly options: { restart?: boolean } = {}) {}
+
+  get pid(): number | null | undefined {
+    return this.process?.pid;
+  }
+
   async start(): Promise<this> {
     this.address ??= { host: '127.0.0.1', port: await freeLoopbackPort() };
-    this.process = await startUpstreamDns({ address: this.address, stateDir: this.stateDir, logFile: path.join(this.stateDir, 'responder.log') });
+    this.process = await startUpstreamDns({ address: this.address, stateDir: this.stateDir, logFile: path.join(this.stateDir, 'responder.log'), restart: this.options.restart });
     return this;
   }
 
