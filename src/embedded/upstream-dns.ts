@@ -74,6 +74,8 @@ export async function startUpstreamDns(options: UpstreamDnsOptions): Promise<Emb
         if (stopping) return;
         spawnOne().then(
           (next) => {
+            // Stopped while this one started: it must not outlive the stop.
+            if (stopping) return void next.handle.stop();
             current = next;
             watch(next.child);
           },
