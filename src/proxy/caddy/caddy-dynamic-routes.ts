@@ -3,7 +3,7 @@ import type { Logger } from '../../logger';
 import { formatListen } from '../../model/listen';
 import { querySrvUpstreams } from '../dns/dns-query';
 import { srvName, srvTargets } from '../dns/upstream-names';
-import { readUpstreams, removeUpstreams, writeUpstreams } from '../dns/upstream-state';
+import { removeUpstreams, writeUpstreams } from '../dns/upstream-state';
 import type { OwnedRoute, RouteKey, RouteTarget } from '../driver';
 import type { CaddyClient } from './caddy-client';
 import { buildRoute, dynamicNameOf, hostnameOf, routeId, upstreamsOf, type CaddyRoute, type DynamicUpstreams } from './caddy-routes';
@@ -92,8 +92,4 @@ export class CaddyDynamicRoutes {
     return false;
   }
 
-  /** The state a responder restart would answer from; for tests and diagnostics. */
-  stateOf(key: RouteKey): string[] | undefined {
-    return readUpstreams(this.config.stateDir, srvName(routeId(key)));
-  }
 }

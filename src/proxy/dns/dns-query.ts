@@ -20,7 +20,12 @@ export function querySrvUpstreams(server: { host: string; port: number }, name: 
     // Connected, so a closed port shows as an immediate ECONNREFUSED rather than a timeout.
     socket.on('error', () => finish(undefined));
     socket.on('message', (message) => {
-      const reply = dnsPacket.decode(message);
+      let reply: ReturnType<typeof dnsPacket.decode>;
+      try {
+        reply = dnsPacket.decode(message);
+      } catch {
+        return; // Not a DNS answer: keep waiting until the timeout.
+      }
       if (reply.id !== id) return;
       if ((reply.flags ?? 0) & 15) return finish([]);
       finish(
