@@ -91,5 +91,4 @@ export class CaddyDynamicRoutes {
     }
     return false;
   }
-
 }
