@@ -3,18 +3,20 @@
  * the same Caddy, the same wrk keep-alive load (-t1 -c8). Prints request →
  * new release serving and request → succeeded, failed requests by kind, the
  * ratio, and where Berth's time goes (steps, and Temporal's schedule-to-start).
- * Run: npx tsx bench/deploy.ts [rounds]
+ * Run: npx tsx bench/deploy.ts [rounds] [--reload]
+ * (--reload: Caddy switches by rewriting the route, as without `upstreamDns`, for comparison)
  */
 import { runInWorld } from './in-world';
 import { ComposeApp } from './compose-app';
 import { summary, median, sleep } from './stats';
 import { describeTimelines, timelineOf, type Timeline } from './timeline';
 import { describeWrk, startWrk, type WrkReport } from './wrk';
-import type { Harness } from '../test/support/berth-harness';
+import type { Harness, HarnessOptions } from '../test/support/berth-harness';
 import { freeLoopbackPort } from '../test/support/free-port';
 import { getThroughProxy } from '../test/support/proxy-client';
+import { readWorld } from '../test/support/world';
 
-const rounds = Number(process.argv[2] ?? 5);
+const rounds = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 5);
 const maxRoundS = 60;
 
 /** Polls the proxy on fresh connections until it answers `body`; the time it first did. */
@@ -88,10 +90,18 @@ async function composeRounds(berth: Harness, url: string): Promise<{ serving: nu
   return { serving, done, load };
 }
 
-runInWorld({
-    name: 'deploy-bench',
-    project: { health: { path: '/health', interval: '200ms', timeout: '1s', retries: 15, monitor: '3s' } },
-  }, async (berth) => {
+const options: HarnessOptions = {
+  name: 'deploy-bench',
+  project: { health: { path: '/health', interval: '200ms', timeout: '1s', retries: 15, monitor: '3s' } },
+};
+if (process.argv.includes('--reload')) {
+  // Read when the harness starts, after the world is up: the test world's Caddy without the upstream responder.
+  Object.defineProperty(options, 'proxy', {
+    get: () => ({ adminUrl: `http://${readWorld().caddyAdminAddress}`, listen: readWorld().caddyListenAddress, server: 'berth-test' }),
+  });
+}
+
+runInWorld(options, async (berth) => {
   const url = `http://${berth.proxy().listen}/version`;
   await berth.deployAndWait('v1');
   const b = await berthRounds(berth, url);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { hostPort, name, secretRef } from './fields';
 
@@ -9,6 +10,19 @@ const caddySchema = z.strictObject({
   listen: hostPort.default({ host: '127.0.0.1', port: 8088 }),
   tls: z.enum(['off', 'auto']).default('off'),
   server: name.default('berth'),
+  /**
+   * Switch routes through Berth's upstream responder (a small DNS server
+   * started beside Caddy) instead of rewriting them: Caddy's servers never
+   * restart at a switch, so no kept-alive connection is closed.
+   */
+  upstreamDns: z
+    .strictObject({
+      /** Where the responder listens (UDP); Caddy dials it, so an IP address. */
+      address: hostPort.refine((value) => isIP(value.host) !== 0, 'should be an IP address and port'),
+      /** The responder's state: one file per route, written by the worker, read by the responder. */
+      stateDir: z.string().min(1, 'should name a directory'),
+    })
+    .optional(),
 });
 
 const nginxSchema = z.strictObject({

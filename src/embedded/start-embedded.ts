@@ -9,6 +9,7 @@ import { demoRepository, ensureDemoImages } from './demo-images';
 import { ensureDockerd } from './dockerd';
 import { startRegistry } from './registry';
 import { startTemporalDevServer } from './temporal-dev-server';
+import { startUpstreamDns } from './upstream-dns';
 import { berthSearchAttributes } from '../model/search-attributes';
 
 export { berthSearchAttributes } from '../model/search-attributes';
@@ -70,6 +71,11 @@ export async function startEmbedded(config: BerthConfig, log: Logger, stateDir =
     const admin = config.proxy.driver === 'caddy' ? new URL(config.proxy.adminUrl) : undefined;
     if (admin && loopback.has(admin.hostname)) {
       started.push(await startCaddy({ adminAddress: admin.host, logFile: path.join(stateDir, 'logs', 'caddy.log'), logger: log }));
+      // The responder Caddy's routes ask for their upstreams runs beside Caddy, outside the worker.
+      if (config.proxy.driver === 'caddy' && config.proxy.upstreamDns) {
+        const { address, stateDir: dnsStateDir } = config.proxy.upstreamDns;
+        started.push(await startUpstreamDns({ address, stateDir: dnsStateDir, logFile: path.join(stateDir, 'logs', 'upstream-dns.log'), logger: log, restart: true }));
+      }
     }
     const temporal = await startTemporalDevServer({
       ip: '127.0.0.1',

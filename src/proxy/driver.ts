@@ -41,6 +41,12 @@ export interface ProxyDriver {
    * cannot add one without touching the user's own settings.
    */
   readonly markerHeader?: string;
+  /**
+   * Present when the marker names the one upstream that answered each
+   * request rather than the route's whole list: turns a marker value into
+   * that upstream (`host:port`).
+   */
+  readonly answeredBy?: (marker: string) => string;
   /** Fails with a clear message when the proxy cannot be driven as configured (missing confDir, ...). */
   check(): Promise<void>;
   /** The upstreams the environment's route sends traffic to, or undefined when it has none. */

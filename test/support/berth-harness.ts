@@ -114,7 +114,7 @@ export class Harness {
         ],
         ...this.options.api,
       },
-      proxy: this.options.proxy ?? { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test' },
+      proxy: this.options.proxy ?? { adminUrl: `http://${this.world.caddyAdminAddress}`, listen: this.world.caddyListenAddress, server: 'berth-test', upstreamDns: this.world.upstreamDns },
       hosts: { [this.project]: { docker: 'unix:///var/run/docker.sock', network: 'host', ports: '21000-21999' } },
       notify: this.options.notify ? this.options.notify(hook) : [{ type: 'webhook', url: hook }],
       ...this.options.config,

@@ -6,13 +6,17 @@ import type { EmbeddedProcess } from '../../src/embedded/child-process';
 import { startCaddy } from '../../src/embedded/caddy';
 import { ensureDockerd } from '../../src/embedded/dockerd';
 import { startRegistry } from '../../src/embedded/registry';
+import { berthCacheDir } from '../../src/embedded/cache-dir';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/embedded/temporal-dev-server';
+import { startUpstreamDns } from '../../src/embedded/upstream-dns';
 import { stopProductionWorld } from './production-world';
 import { ensureFixtureImages } from './fixture-images';
 import { berthSearchAttributes, dockerSocketPath, worldAddresses, worldLogDir, writeWorld, type StartedProcess } from './world';
 import { acquireWorldLock, commandOf, releaseWorldLock, stopStaleWorld, stopStarted } from './world-lock';
 
 const logFile = (name: string) => path.join(worldLogDir, `${name}.log`);
+/** Shared by every checkout, so a responder reused from another run answers from the same files. */
+const upstreamDnsStateDir = path.join(berthCacheDir(), 'test-upstream-dns');
 
 /** Starts the real parts the integration tests run against and records them in .berth/test-world.json. */
 export default async function globalSetup(): Promise<void> {
@@ -42,6 +46,7 @@ export default async function globalSetup(): Promise<void> {
   const results = await Promise.allSettled([
     dockerChain(),
     startCaddy({ adminAddress: worldAddresses.caddyAdmin, logFile: logFile('caddy'), logger }).then((caddy) => track('caddy', caddy)),
+    startUpstreamDns({ address: worldAddresses.upstreamDns, stateDir: upstreamDnsStateDir, logFile: logFile('upstream-dns'), logger }).then((dns) => track('upstream-dns', dns)),
     startTemporalDevServer({ ...worldAddresses.temporal, searchAttributes: berthSearchAttributes, logFile: logFile('temporal'), logger }).then(
       (server) => (temporal = track('temporal', server)),
     ),
@@ -64,6 +69,7 @@ export default async function globalSetup(): Promise<void> {
     namespace: temporal.namespace,
     caddyAdminAddress: worldAddresses.caddyAdmin,
     caddyListenAddress: worldAddresses.caddyListen,
+    upstreamDns: { address: `${worldAddresses.upstreamDns.host}:${worldAddresses.upstreamDns.port}`, stateDir: upstreamDnsStateDir },
     registryAddress: worldAddresses.registry,
     dockerSocket,
     started,

@@ -5,6 +5,9 @@ import Dockerode from 'dockerode';
 import pino from 'pino';
 import { ContainerClient } from '../../src/docker/container-client';
 import { CaddyClient } from '../../src/proxy/caddy/caddy-client';
+import { routeId } from '../../src/proxy/caddy/caddy-routes';
+import { srvName } from '../../src/proxy/dns/upstream-names';
+import { removeUpstreams } from '../../src/proxy/dns/upstream-state';
 import type { DeployRecord, ReleaseContainer } from '../../src/model/types';
 import { BerthProcess, buildDist } from './berth-process';
 import { freeLoopbackPort } from './free-port';
@@ -147,7 +150,10 @@ export class ProductionBerth {
     await Promise.all(ours.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     const caddy = new CaddyClient({ adminUrl: `http://${this.testWorld.caddyAdminAddress}`, server: 'berth-test', listen: this.testWorld.caddyListenAddress, tls: 'off' }, pino({ level: 'silent' }));
     for (const [project, settings] of Object.entries(this.options.projects)) {
-      for (const environment of Object.keys(settings.environments ?? { staging: {} })) await caddy.removeRoute({ project, environment });
+      for (const environment of Object.keys(settings.environments ?? { staging: {} })) {
+        await caddy.removeRoute({ project, environment });
+        removeUpstreams(this.testWorld.upstreamDns.stateDir, srvName(routeId({ project, environment })));
+      }
     }
   }
 

@@ -36,7 +36,7 @@ export function productionConfig(input: ProductionConfigInput) {
         { name: 'ops', secret: `file:${input.secretsDir}/berth_token_ops`, scopes: ['deploy', 'approve', 'rollback', 'read'] },
       ],
     },
-    proxy: { driver: 'caddy', adminUrl: `http://${testWorld.caddyAdminAddress}`, listen: testWorld.caddyListenAddress, tls: 'off', server: 'berth-test' },
+    proxy: { driver: 'caddy', adminUrl: `http://${testWorld.caddyAdminAddress}`, listen: testWorld.caddyListenAddress, tls: 'off', server: 'berth-test', upstreamDns: testWorld.upstreamDns },
     // One entry per host, each with its own task queue: another dockerd joins as another entry.
     hosts: {
       ...Object.fromEntries(

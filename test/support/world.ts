@@ -10,6 +10,8 @@ export const worldAddresses = {
   caddyAdmin: '127.0.0.1:2119',
   /** Where Berth's Caddy routes listen in tests. */
   caddyListen: '127.0.0.1:8188',
+  /** Berth's upstream responder beside that Caddy (UDP). */
+  upstreamDns: { host: '127.0.0.1', port: 2153 },
   registry: '127.0.0.1:5000',
 } as const;
 
@@ -35,6 +37,8 @@ export interface WorldState {
   namespace: string;
   caddyAdminAddress: string;
   caddyListenAddress: string;
+  /** Turns on switching through the upstream responder for every Caddy config the tests write. */
+  upstreamDns: { address: string; stateDir: string };
   registryAddress: string;
   dockerSocket: string;
   started: StartedProcess[];

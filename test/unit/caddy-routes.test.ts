@@ -1,5 +1,5 @@
 import { formatListen } from '../../src/model/listen';
-import { buildRoute, buildServer, routeId, upstreamsOf } from '../../src/proxy/caddy/caddy-routes';
+import { buildRoute, buildServer, dynamicNameOf, routeId, upstreamsOf } from '../../src/proxy/caddy/caddy-routes';
 
 const target = { project: 'web', environment: 'staging', hostname: 'web.staging.localhost' };
 
@@ -18,6 +18,28 @@ describe('caddy routes', () => {
       ],
       terminal: true,
     });
+  });
+
+  it('builds a route that looks its upstreams up at the responder, keeping them as the fallback and naming the one that answered', () => {
+    const dynamic = { name: 'berth_web_staging.berth.', resolver: '127.0.0.1:2053', refresh: '50ms' };
+    const route = buildRoute(target, ['127.0.0.1:21004'], dynamic);
+    expect(route).toEqual({
+      '@id': 'berth_web_staging',
+      match: [{ host: ['web.staging.localhost'] }],
+      handle: [
+        {
+          handler: 'reverse_proxy',
+          upstreams: [{ dial: '127.0.0.1:21004' }],
+          dynamic_upstreams: { source: 'srv', name: 'berth_web_staging.berth.', refresh: '50ms', resolver: { addresses: ['udp/127.0.0.1:2053'] } },
+          headers: { response: { set: { 'X-Berth-Upstream': ['{http.reverse_proxy.upstream.hostport}'] } } },
+          transport: { protocol: 'http', dial_timeout: '2s', resolver: { addresses: ['udp/127.0.0.1:2053'] } },
+        },
+      ],
+      terminal: true,
+    });
+    expect(upstreamsOf(route)).toEqual(['127.0.0.1:21004']);
+    expect(dynamicNameOf(route)).toBe('berth_web_staging.berth.');
+    expect(dynamicNameOf(buildRoute(target, ['127.0.0.1:21004']))).toBeUndefined();
   });
 
   it('sends to every upstream of a list', () => {

@@ -41,6 +41,16 @@ describe('proxy configuration', () => {
     expect(proxyFor(config, 'edge')).toMatchObject({ driver: 'nginx', confDir: '/srv/nginx/berth.d', reload: ['sudo', 'systemctl', 'reload', 'nginx'] });
   });
 
+  it('reads Caddy\'s optional upstream responder, whose address must be an IP', () => {
+    const config = parseConfig({ ...base, proxy: { upstreamDns: { address: '127.0.0.1:2053', stateDir: '.berth/upstream-dns' } } });
+    expect(config.proxy).toMatchObject({ driver: 'caddy', upstreamDns: { address: { host: '127.0.0.1', port: 2053 }, stateDir: '.berth/upstream-dns' } });
+    expect(parseConfig(base).proxy).not.toHaveProperty('upstreamDns');
+    expect(configIssues({ ...base, proxy: { upstreamDns: { address: 'localhost:2053', stateDir: '' } } })).toEqual([
+      'proxy/upstreamDns/address: should be an IP address and port',
+      'proxy/upstreamDns/stateDir: should name a directory',
+    ]);
+  });
+
   it('names the path of every problem, per driver', () => {
     expect(configIssues({ ...base, proxy: { driver: 'traefik' } })).toEqual(['proxy/driver: should be one of: caddy, nginx, npm']);
     expect(configIssues({ ...base, proxy: { driver: 'nginx', confDir: 'relative/dir', test: [] } })).toEqual([

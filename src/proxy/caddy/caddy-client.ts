@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger';
 import { adminRequest, type AdminResponse } from '../admin-http';
 import type { OwnedRoute, RouteKey, RouteTarget } from '../driver';
-import { buildRoute, buildServer, hostnameOf, routeId, routeIdPrefix, upstreamsOf, type CaddyRoute } from './caddy-routes';
+import { buildRoute, buildServer, hostnameOf, routeId, routeIdPrefix, upstreamsOf, type CaddyRoute, type DynamicUpstreams } from './caddy-routes';
 
 export class CaddyError extends Error {}
 
@@ -25,15 +25,21 @@ export class CaddyClient {
   ) {}
 
   async currentUpstreams(key: RouteKey): Promise<string[] | undefined> {
-    const response = await this.request('GET', `/id/${routeId(key)}`);
-    if (response.status === 404) return undefined;
-    return upstreamsOf(await this.json(response));
+    const route = await this.route(key);
+    return route === undefined ? undefined : upstreamsOf(route);
   }
 
-  /** Points the environment's hostname at `upstreams`; creates the route on first use. */
-  async switchRoute(target: RouteTarget, upstreams: string[]): Promise<void> {
+  /** The route Berth wrote for `key` as Caddy holds it now, or undefined when there is none. */
+  async route(key: RouteKey): Promise<CaddyRoute | undefined> {
+    const response = await this.request('GET', `/id/${routeId(key)}`);
+    if (response.status === 404) return undefined;
+    return ((await this.json(response)) ?? undefined) as CaddyRoute | undefined;
+  }
+
+  /** Points the environment's hostname at `upstreams` (looked up via `dynamic` when given); creates the route on first use. */
+  async switchRoute(target: RouteTarget, upstreams: string[], dynamic?: DynamicUpstreams): Promise<void> {
     const id = routeId(target);
-    const route = buildRoute(target, upstreams);
+    const route = buildRoute(target, upstreams, dynamic);
     this.log.info({ routeId: id, upstreams }, 'switching proxy route');
     const patched = await this.request('PATCH', `/id/${id}`, route);
     if (patched.status === 404) {
@@ -53,11 +59,11 @@ export class CaddyClient {
   }
 
   /** Routes of Berth's server whose @id Berth gives its routes. */
-  async listOwned(): Promise<OwnedRoute[]> {
+  async listOwned(): Promise<Array<OwnedRoute & { route: CaddyRoute }>> {
     const routes = ((await this.json(await this.request('GET', `/config/apps/http/servers/${this.options.server}/routes`))) ?? []) as CaddyRoute[];
     return routes
       .filter((route) => typeof route['@id'] === 'string' && route['@id'].startsWith(routeIdPrefix))
-      .map((route) => ({ ref: route['@id'], hostname: hostnameOf(route), upstreams: upstreamsOf(route) ?? [] }));
+      .map((route) => ({ ref: route['@id'], hostname: hostnameOf(route), upstreams: upstreamsOf(route) ?? [], route }));
   }
 
   /** Creates the missing part of apps/http/servers/<server> with one PUT, never replacing what exists. */

@@ -19,8 +19,27 @@ export function routeId(key: RouteKey): string {
   return `${routeIdPrefix}${routeSuffix(key)}`.replace(/-/g, '_');
 }
 
-/** `upstreams`: `127.0.0.1:21004` (host networking) or `container:8080` (named network). */
-export function buildRoute(target: RouteTarget, upstreams: string[]): CaddyRoute {
+/**
+ * Where a route looks its upstreams up instead of carrying them: the SRV
+ * name, the responder's `host:port` and how often Caddy asks again.
+ */
+export interface DynamicUpstreams {
+  name: string;
+  resolver: string;
+  refresh: string;
+}
+
+/** The placeholder Caddy fills with the upstream that answered this request. */
+export const answeringUpstream = '{http.reverse_proxy.upstream.hostport}';
+
+/**
+ * `upstreams`: `127.0.0.1:21004` (host networking) or `container:8080` (named network).
+ * With `dynamic`, the route asks the responder for its upstreams (the static
+ * ones stay as Caddy's fallback when the lookup fails), so a switch changes no
+ * Caddy config, and the marker names the one upstream that answered.
+ */
+export function buildRoute(target: RouteTarget, upstreams: string[], dynamic?: DynamicUpstreams): CaddyRoute {
+  if (dynamic) return buildDynamicRoute(target, upstreams, dynamic);
   return {
     '@id': routeId(target),
     match: [{ host: [target.hostname] }],
@@ -36,6 +55,32 @@ export function buildRoute(target: RouteTarget, upstreams: string[]): CaddyRoute
     ],
     terminal: true,
   };
+}
+
+function buildDynamicRoute(target: RouteTarget, upstreams: string[], dynamic: DynamicUpstreams): CaddyRoute {
+  const resolver = { addresses: [`udp/${dynamic.resolver}`] };
+  return {
+    '@id': routeId(target),
+    match: [{ host: [target.hostname] }],
+    handle: [
+      {
+        handler: 'reverse_proxy',
+        upstreams: upstreams.map((dial) => ({ dial })),
+        dynamic_upstreams: { source: 'srv', name: dynamic.name, refresh: dynamic.refresh, resolver },
+        headers: { response: { set: { [caddyMarkerHeader]: [answeringUpstream] } } },
+        // The SRV targets are names (`ip-127-0-0-1.berth.`) only the responder knows.
+        transport: { protocol: 'http', dial_timeout: '2s', resolver },
+      },
+    ],
+    terminal: true,
+  };
+}
+
+/** The SRV name a dynamic route looks up, or undefined for a static route. */
+export function dynamicNameOf(route: unknown): string | undefined {
+  const handles = ((route as CaddyRoute | undefined)?.handle ?? []) as Array<{ handler?: string; dynamic_upstreams?: { source?: string; name?: unknown } }>;
+  const source = handles.find((handle) => handle.handler === 'reverse_proxy')?.dynamic_upstreams;
+  return source?.source === 'srv' && typeof source.name === 'string' ? source.name : undefined;
 }
 
 export function buildServer(options: { listen: string; tls: 'off' | 'auto' }): Record<string, unknown> {
