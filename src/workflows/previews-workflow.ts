@@ -44,7 +44,7 @@ export async function previewsWorkflow(input: PreviewState | PreviewSettings): P
 async function removeOne(state: PreviewState): Promise<void> {
   const { instance, reason } = state.removing[0];
   const { project, environment, host, defaultHostname, probe } = state.settings;
-  await cancelOwner(ownerWorkflowId(project, environment, instance.instance));
+  await cancelWorkflow(ownerWorkflowId(project, environment, instance.instance));
   // Coordinators that removed instances before this wait existed replay without it.
   if (patched('preview-removal-waits-for-deploys')) await settleDeploys(state, instance.tag);
   const { removePreviewInstance } = proxyActivities<HostActivities>({
@@ -80,11 +80,7 @@ async function removeOne(state: PreviewState): Promise<void> {
  * never reports from holding every later removal up.
  */
 async function settleDeploys(state: PreviewState, tag: string): Promise<void> {
-  for (const deploymentId of inFlightOf(state, tag)) {
-    await getExternalWorkflowHandle(deploymentId)
-      .cancel()
-      .catch(() => finished(state, deploymentId));
-  }
+  for (const deploymentId of inFlightOf(state, tag)) await cancelWorkflow(deploymentId, () => finished(state, deploymentId));
   if (!(await condition(() => inFlightOf(state, tag).length === 0, deploySettleMs))) {
     log.warn('preview deploys did not report their end; removing anyway', { tag, deployments: inFlightOf(state, tag) });
   }
@@ -92,14 +88,18 @@ async function settleDeploys(state: PreviewState, tag: string): Promise<void> {
 }
 
 /**
- * Asks the instance's owner to stop. A server answers at once (an owner that
- * is gone fails the request); the bound keeps a server that never answers
- * (the time-skipping test server) from holding removal up for good.
+ * Asks a workflow (the instance's owner, or one of its deploys) to stop. A
+ * server answers at once (one that is gone or closed fails the request:
+ * `whenGone`); the bound keeps a server that never answers (the time-skipping
+ * test server) from holding removal up for good.
  */
-async function cancelOwner(workflowId: string): Promise<void> {
+async function cancelWorkflow(workflowId: string, whenGone: () => void = () => undefined): Promise<void> {
   const asked = getExternalWorkflowHandle(workflowId)
     .cancel()
-    .catch((error) => log.info('instance owner not running', { workflowId, error: String(error) }));
+    .catch((error) => {
+      log.info('workflow not running', { workflowId, error: String(error) });
+      whenGone();
+    });
   const bound = new CancellationScope();
   await Promise.race([asked, bound.run(() => sleep('30s')).catch(() => undefined)]);
   bound.cancel();
