@@ -54,9 +54,10 @@ export function createPreviewActivities(deps: HostDeps) {
 
     /**
      * Removes every container of the instance (running or kept) and its route.
-     * When the default name pointed at it, it moves to the successor's
-     * upstreams (verified through the proxy when the removal carries a probe),
-     * or goes when there is none. Idempotent.
+     * When the default name pointed at it, it moves to the upstreams of the
+     * most recently deployed instance left that is routed (verified through
+     * the proxy when the removal carries a probe), or goes when there is none.
+     * Idempotent.
      */
     async removePreviewInstance(removal: PreviewRemoval): Promise<{ containers: string[] }> {
       const { project, environment, instance } = removal;
@@ -67,14 +68,23 @@ export function createPreviewActivities(deps: HostDeps) {
       const defaultRoute = { project, environment, hostname: removal.defaultHostname };
       const byDefault = (await deps.proxy.currentUpstreams(defaultRoute)) ?? [];
       if (served.length > 0 && byDefault.join(',') === served.join(',')) {
-        const successor = removal.successor && (await deps.proxy.currentUpstreams({ project, environment, ...removal.successor }));
-        await oneAtATime(() => (successor?.length ? moveDefault(defaultRoute, successor, removal.probe) : deps.proxy.remove(defaultRoute)));
+        const successor = await firstRouted(project, environment, removal.successors ?? (removal.successor ? [removal.successor] : []));
+        await oneAtATime(() => (successor ? moveDefault(defaultRoute, successor, removal.probe) : deps.proxy.remove(defaultRoute)));
       }
       for (const release of releases) await deps.containers.remove(release.id);
       deps.log.info({ project, environment, instance, containers: releases.map((r) => r.name) }, 'preview instance removed');
       return { containers: releases.map((r) => r.name) };
     },
   };
+
+  /** The upstreams of the first of `instances` whose own route exists. */
+  async function firstRouted(project: string, environment: string, instances: Array<{ instance: string; hostname: string }>): Promise<string[] | undefined> {
+    for (const next of instances) {
+      const upstreams = await deps.proxy.currentUpstreams({ project, environment, ...next });
+      if (upstreams?.length) return upstreams;
+    }
+    return undefined;
+  }
 
   /** The successor already serves its own name; only the default name's route must be live on it. */
   async function moveDefault(route: RouteTarget, upstreams: string[], probe: PreviewProbe | undefined): Promise<void> {

@@ -47,6 +47,12 @@ export interface PreviewRemoval {
   defaultHostname: string;
   /** The instance deployed most recently among those left: the default name's next target. */
   successor?: { instance: string; hostname: string };
+  /**
+   * The instances left, most recently deployed first: the default name moves
+   * to the first that is routed (one whose first deploy has not served yet has
+   * no route). Removals scheduled before it existed carry only `successor`.
+   */
+  successors?: Array<{ instance: string; hostname: string }>;
   /** When set, a default name moved to the successor is verified through the proxy. */
   probe?: PreviewProbe;
 }

@@ -53,9 +53,10 @@ async function removeOne(state: PreviewState): Promise<void> {
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
     summary: `remove preview ${instance.tag} (${instance.instance})`,
   });
-  const next = [...state.instances].sort((a, b) => b.deployedAt - a.deployedAt)[0];
-  const successor = next && { instance: next.instance, hostname: next.hostname };
-  const removed = await removePreviewInstance({ project, environment, instance: instance.instance, hostname: instance.hostname, defaultHostname, ...(successor && { successor }), ...(probe && { probe }) });
+  const successors = [...state.instances].sort((a, b) => b.deployedAt - a.deployedAt).map((next) => ({ instance: next.instance, hostname: next.hostname }));
+  const successor = successors[0];
+  const removal = { project, environment, instance: instance.instance, hostname: instance.hostname, defaultHostname, ...(successor && { successor, successors }), ...(probe && { probe }) };
+  const removed = await removePreviewInstance(removal);
   state.removing.shift();
   await new Announcer().announce({
     event: 'instance_removed',

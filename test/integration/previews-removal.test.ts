@@ -66,7 +66,7 @@ describe('preview instance removal', () => {
     }
   });
 
-  it('DELETE while the instance deploys cancels that deploy and leaves no container, route or record of it', async () => {
+  it('DELETE while the instance deploys cancels that deploy and leaves no container, route or record of it; the default name moves to the latest routed instance', async () => {
     const id = await start('pv-stuck');
     await eventually(async () => (await berth.request('GET', `/v1/deployments/${id}`, undefined, tokens.reader)).body.steps?.some((s: { name: string; status: string }) => s.name === 'health' && s.status === 'running'), {
       what: 'the stuck deploy in its health step',
@@ -74,29 +74,31 @@ describe('preview instance removal', () => {
     });
     expect((await containersOf('pv-stuck')).length).toBe(1);
 
+    // The default name's instance goes while pv-stuck, deployed later, has no route yet: the name moves to pv-a.
+    expect((await remove('pv-b')).status).toBe(202);
+    await removal('pv-b');
+    expect(await containersOf('pv-b')).toEqual([]);
+    expect(await berth.proxyGet('preview')).toEqual({ status: 200, body: 'pv-a' });
+
     expect(await remove('pv-stuck')).toEqual({ status: 202, body: expect.objectContaining({ tag: 'pv-stuck', status: 'removing' }) });
-    expect(await listed()).toEqual(['pv-b', 'pv-a']);
+    expect(await listed()).toEqual(['pv-a']);
     const hook = await removal('pv-stuck');
     // The removal went last: the deploy had ended (cancelled, compensated) before it, so nothing came back after it.
     expect((await berth.waitForOutcome(id)).status).toBe('cancelled');
     expect(await containersOf('pv-stuck')).toEqual([]);
     expect(await berth.proxy().currentUpstreams(routeOf('pv-stuck'))).toBeUndefined();
     expect(hook?.json).toMatchObject({ tag: 'pv-stuck', url: expect.stringContaining(hostOf('pv-stuck')), reason: expect.stringContaining('removed by ci') });
-    expect(await listed()).toEqual(['pv-b', 'pv-a']);
+    expect(await listed()).toEqual(['pv-a']);
     // The default name never moved to the instance that did not turn healthy.
-    expect(await berth.proxyGet('preview')).toEqual({ status: 200, body: 'pv-b' });
+    expect(await berth.proxyGet('preview')).toEqual({ status: 200, body: 'pv-a' });
     // Gone from the coordinator too: a second DELETE finds nothing.
-    expect((await berth.request('DELETE', `/v1/projects/${berth.project}/environments/preview/instances/pv-stuck`, undefined, tokens.ci)).status).toBe(404);
+    expect((await remove('pv-stuck')).status).toBe(404);
   });
 
-  it('removing the default name’s instance moves the name to the most recently deployed instance left; removing the last unroutes it', async () => {
-    expect((await remove('pv-b')).status).toBe(202);
-    await removal('pv-b');
-    expect(await containersOf('pv-b')).toEqual([]);
-    expect(await berth.proxyGet('preview')).toEqual({ status: 200, body: 'pv-a' });
-
+  it('removing the last instance unroutes the default name', async () => {
     expect((await remove('pv-a')).status).toBe(202);
     await removal('pv-a');
+    expect(await containersOf('pv-a')).toEqual([]);
     expect(await listed()).toEqual([]);
     expect(await berth.proxy().currentUpstreams(berth.route('preview'))).toBeUndefined();
     expect((await berth.proxyGet('preview')).body).not.toBe('pv-a');
