@@ -56,6 +56,11 @@ export function drop(state: PreviewState, tag: string, reason: string): boolean 
   return true;
 }
 
+/** A DELETE: true while the tag is being removed too, so asking again is answered as the first time. */
+export function removeTag(state: PreviewState, tag: string, reason: string): boolean {
+  return drop(state, tag, reason) || state.removing.some((held) => held.instance.tag === tag);
+}
+
 /** Moves every instance whose expiry has passed to `removing`. */
 export function expire(state: PreviewState, now: number): void {
   for (const instance of state.instances.filter((held) => held.expiresAt !== undefined && held.expiresAt <= now)) {

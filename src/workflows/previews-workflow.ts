@@ -4,7 +4,7 @@ import type { PreviewSettings, PreviewState } from '../model/preview-types';
 import { hostTaskQueue } from '../model/task-queues';
 import { Announcer } from './announcer';
 import { instanceDeployedSignal, ownerWorkflowId, previewsQuery, registerInstanceUpdate, removeInstanceUpdate } from './definitions';
-import { deployed, drop, expire, finished, inFlightOf, nextExpiry, register } from './preview-state';
+import { deployed, expire, finished, inFlightOf, nextExpiry, register, removeTag } from './preview-state';
 
 /** Long enough for a cancelled deploy's compensation (its undo steps retry for minutes at most). */
 const deploySettleMs = 10 * 60_000;
@@ -21,7 +21,7 @@ export async function previewsWorkflow(input: PreviewState | PreviewSettings): P
   const state: PreviewState = 'instances' in input ? input : { settings: input, instances: [], removing: [] };
   setHandler(previewsQuery, () => state);
   setHandler(registerInstanceUpdate, (request) => register(state, request, Date.now()));
-  setHandler(removeInstanceUpdate, ({ tag, by }) => drop(state, tag, `removed by ${by}`));
+  setHandler(removeInstanceUpdate, ({ tag, by }) => removeTag(state, tag, `removed by ${by}`));
   setHandler(instanceDeployedSignal, ({ tag, deploymentId }) => deployed(state, tag, deploymentId, Date.now()));
 
   for (;;) {

@@ -1,5 +1,5 @@
 import type { PreviewInstance, PreviewSettings, PreviewState } from '../../src/model/preview-types';
-import { deployGraceMs, deployed, drop, expire, finished, inFlightOf, nextExpiry, register, started } from '../../src/workflows/preview-state';
+import { deployGraceMs, deployed, drop, expire, finished, inFlightOf, nextExpiry, register, removeTag, started } from '../../src/workflows/preview-state';
 
 const settings: PreviewSettings = { project: 'web', environment: 'preview', host: 'local', defaultHostname: 'stage-preview-web.preview.localhost', maxInstances: 2, ttlMs: 1000 };
 const instance = (tag: string): PreviewInstance => ({
@@ -51,6 +51,16 @@ describe('the preview coordinator state', () => {
 
   it('answers false when removing a tag it does not hold', () => {
     expect(drop(empty(), 'nope', 'removed by ops')).toBe(false);
+  });
+
+  it('answers a second DELETE of a tag being removed as the first, without removing it twice', () => {
+    const state = empty();
+    register(state, { settings, instance: instance('a') }, 1);
+    expect(removeTag(state, 'a', 'removed by ops')).toBe(true);
+    expect(removeTag(state, 'a', 'removed by ci')).toBe(true);
+    expect(state.removing.map((r) => r.reason)).toEqual(['removed by ops']);
+    state.removing = [];
+    expect(removeTag(state, 'a', 'removed by ci')).toBe(false);
   });
 
   it('keeps each tag\'s deploys that have not reported their end, for a removal to wait on', () => {
