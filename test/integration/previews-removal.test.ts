@@ -57,13 +57,27 @@ describe('preview instance removal', () => {
     await berth.stop();
   });
 
-  it('the default name serves the latest deployed tag as soon as its deploy ends', async () => {
+  it('the default name serves the latest deployed tag as soon as its deploy ends; the list shows each instance\'s tag, URL, image, digest, when and by whom', async () => {
     for (const tag of ['pv-a', 'pv-b']) {
       expect((await berth.waitForOutcome(await start(tag))).status).toBe('succeeded');
       // No waiting: the deploy's end means the proxy already answers the default name from the new release.
       expect(await berth.proxyGet('preview')).toEqual({ status: 200, body: tag });
       expect(await getThroughProxy(berth.proxy().listen, hostOf(tag), '/version')).toEqual({ status: 200, body: tag });
     }
+    const instances = (await berth.request('GET', `/v1/projects/${berth.project}/environments/preview/instances`, undefined, tokens.reader)).body.instances;
+    expect(instances[0]).toEqual({
+      tag: 'pv-b',
+      instance: instanceOf('pv-b'),
+      url: expect.stringMatching(new RegExp(`^http://${hostOf('pv-b').replace(/\./g, '\\.')}:\\d+$`)),
+      default: true,
+      image: expect.stringContaining('fixture/pvremove:pv-b'),
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      deploymentId: expect.any(String),
+      release: expect.any(String),
+      deployedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      deployedBy: 'ci',
+      expiresAt: null,
+    });
   });
 
   it('DELETE while the instance deploys cancels that deploy and leaves no container, route or record of it; the default name moves to the latest routed instance', async () => {
