@@ -64,7 +64,7 @@ export async function startPreviewDeploy(config: BerthConfig, deployments: Deplo
   const spec: DeploySpec = { ...base, hostname, ...(body.trigger && { trigger: body.trigger }), preview: { instance: preview.instance, tag, url: preview.url, defaultHostname: preview.defaultHostname } };
   checkWindow(config, spec);
   const registered = await deployments.registerInstance({
-    settings: previewSettings(config, project, environment),
+    settings: { ...previewSettings(config, project, environment), probe: { path: spec.health.readyPath ?? spec.health.path, timeoutMs: spec.health.timeoutMs } },
     instance: { tag, instance: preview.instance, hostname, url: preview.url, image: spec.image, deploymentId: spec.deploymentId, requestedBy, deployedAt: 0 },
   });
   if (!registered.ok) {

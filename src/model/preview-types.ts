@@ -28,6 +28,14 @@ export interface PreviewSettings {
   defaultHostname: string;
   maxInstances?: number;
   ttlMs?: number;
+  /** What verifies the default name through the proxy when a removal moves it; absent in older states. */
+  probe?: PreviewProbe;
+}
+
+/** The path (readiness when set) and probe timeout the project's deploys are gated on. */
+export interface PreviewProbe {
+  path: string;
+  timeoutMs: number;
 }
 
 /** What removing one instance from the world needs. */
@@ -39,6 +47,14 @@ export interface PreviewRemoval {
   defaultHostname: string;
   /** The instance deployed most recently among those left: the default name's next target. */
   successor?: { instance: string; hostname: string };
+  /**
+   * The instances left, most recently deployed first: the default name moves
+   * to the first that is routed (one whose first deploy has not served yet has
+   * no route). Removals scheduled before it existed carry only `successor`.
+   */
+  successors?: Array<{ instance: string; hostname: string }>;
+  /** When set, a default name moved to the successor is verified through the proxy. */
+  probe?: PreviewProbe;
 }
 
 /** The coordinator's state, carried across continue-as-new. */
@@ -47,6 +63,12 @@ export interface PreviewState {
   instances: PreviewInstance[];
   /** Removed, awaiting their removal from the world, with why. */
   removing: Array<{ instance: PreviewInstance; reason: string }>;
+  /**
+   * Deploys registered for a tag that have not said they ended: a removal
+   * waits for them, so none puts a container or route back behind it.
+   * Absent in states carried from before it existed.
+   */
+  inFlight?: Array<{ tag: string; deploymentId: string }>;
 }
 
 export interface RegisterRequest {

@@ -36,11 +36,13 @@ export function register(state: PreviewState, request: RegisterRequest, now: num
     const oldest = [...state.instances].filter((held) => held.tag !== instance.tag).sort((a, b) => a.deployedAt - b.deployedAt)[0];
     drop(state, oldest.tag, `maxInstances (${maxInstances}) reached: ${oldest.tag} was deployed least recently`);
   }
+  started(state, instance.tag, instance.deploymentId);
   return { ok: true };
 }
 
 /** The instance's latest deploy ended: it expires `ttl` from now, unless deployed again. */
 export function deployed(state: PreviewState, tag: string, deploymentId: string, now: number): void {
+  finished(state, deploymentId);
   const instance = state.instances.find((held) => held.tag === tag && held.deploymentId === deploymentId);
   if (instance && state.settings.ttlMs !== undefined) instance.expiresAt = now + state.settings.ttlMs;
 }
@@ -54,6 +56,11 @@ export function drop(state: PreviewState, tag: string, reason: string): boolean 
   return true;
 }
 
+/** A DELETE: true while the tag is being removed too, so asking again is answered as the first time. */
+export function removeTag(state: PreviewState, tag: string, reason: string): boolean {
+  return drop(state, tag, reason) || state.removing.some((held) => held.instance.tag === tag);
+}
+
 /** Moves every instance whose expiry has passed to `removing`. */
 export function expire(state: PreviewState, now: number): void {
   for (const instance of state.instances.filter((held) => held.expiresAt !== undefined && held.expiresAt <= now)) {
@@ -65,4 +72,24 @@ export function expire(state: PreviewState, now: number): void {
 export function nextExpiry(state: PreviewState): number | undefined {
   const times = state.instances.map((held) => held.expiresAt).filter((at): at is number => at !== undefined);
   return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+/** How many unfinished deploys a tag keeps track of; older ones (duplicates, superseded) never report. */
+const inFlightPerTag = 10;
+
+/** A deploy of `tag` was registered: until it reports its end, removing the instance waits for it. */
+export function started(state: PreviewState, tag: string, deploymentId: string): void {
+  const others = (state.inFlight ?? []).filter((held) => held.tag !== tag);
+  const mine = (state.inFlight ?? []).filter((held) => held.tag === tag && held.deploymentId !== deploymentId);
+  state.inFlight = [...others, ...mine.slice(-(inFlightPerTag - 1)), { tag, deploymentId }];
+}
+
+/** The deploy ended (or will never run): nothing to wait for. */
+export function finished(state: PreviewState, deploymentId: string): void {
+  if (state.inFlight) state.inFlight = state.inFlight.filter((held) => held.deploymentId !== deploymentId);
+}
+
+/** The deploys of `tag` not known to have ended. */
+export function inFlightOf(state: PreviewState, tag: string): string[] {
+  return (state.inFlight ?? []).filter((held) => held.tag === tag).map((held) => held.deploymentId);
 }

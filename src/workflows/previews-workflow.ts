@@ -1,23 +1,27 @@
-import { CancellationScope, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { HostActivities } from '../activities';
 import type { PreviewSettings, PreviewState } from '../model/preview-types';
 import { hostTaskQueue } from '../model/task-queues';
 import { Announcer } from './announcer';
 import { instanceDeployedSignal, ownerWorkflowId, previewsQuery, registerInstanceUpdate, removeInstanceUpdate } from './definitions';
-import { deployed, drop, expire, nextExpiry, register } from './preview-state';
+import { deployed, expire, finished, inFlightOf, nextExpiry, register, removeTag } from './preview-state';
+
+/** Long enough for a cancelled deploy's compensation (its undo steps retry for minutes at most). */
+const deploySettleMs = 10 * 60_000;
 
 /**
  * The coordinator of one environment with `previews`: it knows the instance
  * set (for `maxInstances` and name collisions) and holds one durable timer for
  * the next expiry. Each instance's deploys run through its own owner
  * (`env.<project>.<environment>.<instance>`); removing an instance cancels
- * that owner, then removes its containers and routes.
+ * that owner and the instance's running deploy, waits until that deploy has
+ * compensated (or finished), then removes its containers and routes.
  */
 export async function previewsWorkflow(input: PreviewState | PreviewSettings): Promise<void> {
   const state: PreviewState = 'instances' in input ? input : { settings: input, instances: [], removing: [] };
   setHandler(previewsQuery, () => state);
   setHandler(registerInstanceUpdate, (request) => register(state, request, Date.now()));
-  setHandler(removeInstanceUpdate, ({ tag, by }) => drop(state, tag, `removed by ${by}`));
+  setHandler(removeInstanceUpdate, ({ tag, by }) => removeTag(state, tag, `removed by ${by}`));
   setHandler(instanceDeployedSignal, ({ tag, deploymentId }) => deployed(state, tag, deploymentId, Date.now()));
 
   for (;;) {
@@ -39,17 +43,20 @@ export async function previewsWorkflow(input: PreviewState | PreviewSettings): P
 /** Stops the instance's owner first, so it cannot heal back what is removed next. */
 async function removeOne(state: PreviewState): Promise<void> {
   const { instance, reason } = state.removing[0];
-  const { project, environment, host, defaultHostname } = state.settings;
-  await cancelOwner(ownerWorkflowId(project, environment, instance.instance));
+  const { project, environment, host, defaultHostname, probe } = state.settings;
+  await cancelWorkflow(ownerWorkflowId(project, environment, instance.instance));
+  // Coordinators that removed instances before this wait existed replay without it.
+  if (patched('preview-removal-waits-for-deploys')) await settleDeploys(state, instance.tag);
   const { removePreviewInstance } = proxyActivities<HostActivities>({
     taskQueue: hostTaskQueue(host),
     startToCloseTimeout: '2m',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
     summary: `remove preview ${instance.tag} (${instance.instance})`,
   });
-  const next = [...state.instances].sort((a, b) => b.deployedAt - a.deployedAt)[0];
-  const successor = next && { instance: next.instance, hostname: next.hostname };
-  const removed = await removePreviewInstance({ project, environment, instance: instance.instance, hostname: instance.hostname, defaultHostname, ...(successor && { successor }) });
+  const successors = [...state.instances].sort((a, b) => b.deployedAt - a.deployedAt).map((next) => ({ instance: next.instance, hostname: next.hostname }));
+  const successor = successors[0];
+  const removal = { project, environment, instance: instance.instance, hostname: instance.hostname, defaultHostname, ...(successor && { successor, successors }), ...(probe && { probe }) };
+  const removed = await removePreviewInstance(removal);
   state.removing.shift();
   await new Announcer().announce({
     event: 'instance_removed',
@@ -67,14 +74,33 @@ async function removeOne(state: PreviewState): Promise<void> {
 }
 
 /**
- * Asks the instance's owner to stop. A server answers at once (an owner that
- * is gone fails the request); the bound keeps a server that never answers
- * (the time-skipping test server) from holding removal up for good.
+ * A deploy of the instance still running would put its candidate (or a
+ * route) back after the removal: each one is cancelled, and the removal waits
+ * until it says it ended (its compensation done). One that cannot be
+ * cancelled never started or already ended. The bound keeps a deploy that
+ * never reports from holding every later removal up.
  */
-async function cancelOwner(workflowId: string): Promise<void> {
+async function settleDeploys(state: PreviewState, tag: string): Promise<void> {
+  for (const deploymentId of inFlightOf(state, tag)) await cancelWorkflow(deploymentId, () => finished(state, deploymentId));
+  if (!(await condition(() => inFlightOf(state, tag).length === 0, deploySettleMs))) {
+    log.warn('preview deploys did not report their end; removing anyway', { tag, deployments: inFlightOf(state, tag) });
+  }
+  for (const deploymentId of inFlightOf(state, tag)) finished(state, deploymentId);
+}
+
+/**
+ * Asks a workflow (the instance's owner, or one of its deploys) to stop. A
+ * server answers at once (one that is gone or closed fails the request:
+ * `whenGone`); the bound keeps a server that never answers (the time-skipping
+ * test server) from holding removal up for good.
+ */
+async function cancelWorkflow(workflowId: string, whenGone: () => void = () => undefined): Promise<void> {
   const asked = getExternalWorkflowHandle(workflowId)
     .cancel()
-    .catch((error) => log.info('instance owner not running', { workflowId, error: String(error) }));
+    .catch((error) => {
+      log.info('workflow not running', { workflowId, error: String(error) });
+      whenGone();
+    });
   const bound = new CancellationScope();
   await Promise.race([asked, bound.run(() => sleep('30s')).catch(() => undefined)]);
   bound.cancel();

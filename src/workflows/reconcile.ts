@@ -4,6 +4,7 @@ import type { HostActivities } from '../activities';
 import { healCapReached, type OwnerState } from './environment-state';
 import { hostTaskQueue } from '../model/task-queues';
 import type { DeployEvent } from '../model/event-types';
+import type { DeploySpec } from '../model/types';
 import { notify } from './workflow-activities';
 
 /**
@@ -46,6 +47,7 @@ export async function reconcileOnce(owner: OwnerState): Promise<void> {
     image: desired.summary.image,
     digest: desired.summary.digest,
     status: 'succeeded',
+    ...instanceOf(spec),
     reason: [...report.healed, ...report.problems].join('; '),
     at: new Date().toISOString(),
   });
@@ -64,9 +66,15 @@ async function stop(owner: OwnerState, why: string): Promise<void> {
     image: summary.image,
     digest: summary.digest,
     status: 'failed',
+    ...instanceOf(spec),
     reason: owner.pausedReason,
     at: new Date().toISOString(),
   });
+}
+
+/** A preview instance's owner names the instance in what it tells people, as its deploys do. */
+function instanceOf(spec: DeploySpec): Pick<DeployEvent, 'tag' | 'url'> {
+  return spec.preview ? { tag: spec.preview.tag, url: spec.preview.url } : {};
 }
 
 /** Each receiver on its own, as deploys do; owners that started before keep their recorded commands. */

@@ -1,5 +1,5 @@
 import type { PreviewInstance, PreviewSettings, PreviewState } from '../../src/model/preview-types';
-import { deployGraceMs, deployed, drop, expire, nextExpiry, register } from '../../src/workflows/preview-state';
+import { deployGraceMs, deployed, drop, expire, finished, inFlightOf, nextExpiry, register, removeTag, started } from '../../src/workflows/preview-state';
 
 const settings: PreviewSettings = { project: 'web', environment: 'preview', host: 'local', defaultHostname: 'stage-preview-web.preview.localhost', maxInstances: 2, ttlMs: 1000 };
 const instance = (tag: string): PreviewInstance => ({
@@ -51,5 +51,42 @@ describe('the preview coordinator state', () => {
 
   it('answers false when removing a tag it does not hold', () => {
     expect(drop(empty(), 'nope', 'removed by ops')).toBe(false);
+  });
+
+  it('answers a second DELETE of a tag being removed as the first, without removing it twice', () => {
+    const state = empty();
+    register(state, { settings, instance: instance('a') }, 1);
+    expect(removeTag(state, 'a', 'removed by ops')).toBe(true);
+    expect(removeTag(state, 'a', 'removed by ci')).toBe(true);
+    expect(state.removing.map((r) => r.reason)).toEqual(['removed by ops']);
+    state.removing = [];
+    expect(removeTag(state, 'a', 'removed by ci')).toBe(false);
+  });
+
+  it('keeps each tag\'s deploys that have not reported their end, for a removal to wait on', () => {
+    const state = empty();
+    register(state, { settings, instance: instance('a') }, 1);
+    register(state, { settings, instance: { ...instance('a'), deploymentId: 'd-a2' } }, 2);
+    register(state, { settings, instance: instance('b') }, 3);
+    expect(inFlightOf(state, 'a')).toEqual(['d-a', 'd-a2']);
+    deployed(state, 'a', 'd-a', 4);
+    expect(inFlightOf(state, 'a')).toEqual(['d-a2']);
+    drop(state, 'a', 'removed by ops');
+    // A deploy of a tag being removed still reports, and is forgotten.
+    deployed(state, 'a', 'd-a2', 5);
+    expect(inFlightOf(state, 'a')).toEqual([]);
+    finished(state, 'd-b');
+    expect(state.inFlight).toEqual([]);
+  });
+
+  it('tracks at most ten unfinished deploys per tag, the newest, and a state carried from before tracking has none', () => {
+    const state = empty();
+    for (let i = 0; i < 12; i++) started(state, 'a', `d-${i}`);
+    started(state, 'a', 'd-11');
+    expect(inFlightOf(state, 'a')).toEqual(['d-2', 'd-3', 'd-4', 'd-5', 'd-6', 'd-7', 'd-8', 'd-9', 'd-10', 'd-11']);
+    expect(inFlightOf(empty(), 'a')).toEqual([]);
+    const carried = empty();
+    finished(carried, 'd-x');
+    expect(carried.inFlight).toBeUndefined();
   });
 });

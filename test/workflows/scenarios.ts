@@ -12,6 +12,7 @@ import { deploySpec, migrations, ownerSettings, rollbackSpec } from './specs';
 import { releaseOrphanedChildLock } from './orphan-lock';
 import { digestOf, FakeRegistry, pinningWorld, withPollWorkers } from './poll-world';
 import { startPollingOwners } from '../../src/temporal/poll-owners';
+import { removeWhileDeploying } from './preview-removal-run';
 
 /** A recorded run: which history file it becomes, and which execution it is. */
 export interface Recording {
@@ -314,6 +315,14 @@ export const scenarios: Scenario[] = [
       });
       await handle.terminate('recording over');
       return [{ file: 'previewsWorkflow/limit-and-ttl', workflowId: handle.workflowId }];
+    },
+  },
+  {
+    name: 'previews: an instance removed while its deploy runs is removed after the deploy compensated',
+    run: async (env) => {
+      const { coordinatorId } = await removeWhileDeploying(env, 'rec-pv-wait');
+      await env.client.workflow.getHandle(coordinatorId).terminate('recording over');
+      return [{ file: 'previewsWorkflow/removal-waits-for-deploy', workflowId: coordinatorId }];
     },
   },
   {
