@@ -12,6 +12,7 @@ import { deploySpec, migrations, ownerSettings, rollbackSpec } from './specs';
 import { releaseOrphanedChildLock } from './orphan-lock';
 import { digestOf, FakeRegistry, pinningWorld, withPollWorkers } from './poll-world';
 import { startPollingOwners } from '../../src/temporal/poll-owners';
+import { localStepScenarios } from './local-scenarios';
 
 /** A recorded run: which history file it becomes, and which execution it is. */
 export interface Recording {
@@ -324,4 +325,5 @@ export const scenarios: Scenario[] = [
       return [{ file: 'hostInfoWorkflow/success', workflowId }];
     },
   },
+  ...localStepScenarios,
 ];
