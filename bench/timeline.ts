@@ -24,13 +24,13 @@ interface Marker {
   details?: Record<string, { payloads?: Array<{ data?: Uint8Array | null }> | null }> | null;
 }
 
-/** A local activity's marker: its type, and how long it ran (scheduled → completed, as the worker saw it). */
-function localActivityOf(marker: Marker | null | undefined): { type: string; runMs: number } | undefined {
+/** A local activity's marker: its type, and when it completed as the workflow perceives it. */
+function localActivityOf(marker: Marker | null | undefined): { type: string; completedAt: number } | undefined {
   if (marker?.markerName !== 'core_local_activity') return undefined;
   const data = marker.details?.data?.payloads?.[0]?.data;
   if (!data) return undefined;
-  const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string; complete_time?: unknown; original_schedule_time?: unknown };
-  return { type: parsed.activity_type, runMs: ms(parsed.complete_time) - ms(parsed.original_schedule_time) };
+  const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string; complete_time?: unknown };
+  return { type: parsed.activity_type, completedAt: ms(parsed.complete_time) };
 }
 
 /** Reads the deploy workflow's history for schedule-to-start and run time of each activity. */
@@ -61,12 +61,16 @@ export async function timelineOf(client: Client, record: DeployRecord): Promise<
       scheduleToStartMs += startAt - from.at;
     }
   }
+  // A local activity's completion time is the workflow task's start plus the time since: its run is what it adds to that.
+  let since = 0;
   for (const event of events) {
+    if (event.workflowTaskStartedEventAttributes) since = ms(event.eventTime);
     const local = localActivityOf(event.markerRecordedEventAttributes);
     if (!local) continue;
     const entry = (activities[`${local.type} (local)`] ??= { queuedMs: 0, runMs: 0, count: 0 });
-    entry.runMs += local.runMs;
+    entry.runMs += Math.max(0, local.completedAt - since);
     entry.count += 1;
+    since = Math.max(since, local.completedAt);
   }
   const first = ms(events[0]?.eventTime);
   const firstTask = events.find((event) => event.workflowTaskStartedEventAttributes);
