@@ -24,6 +24,7 @@ export function createImageActivities(deps: HostDeps) {
         const present = await presentImage(deps, spec.image);
         if (present) {
           logFor(spec).info({ image: spec.image, digest: present.digest }, 'image present by digest; not pulled');
+          deps.faults.after('pull');
           return { ...present, presentBefore: true, progress: [`${present.digest.slice(0, 19)} already on the host; not pulled`] };
         }
         const presentBefore = await deps.images.idOf(spec.image).then((id) => id !== undefined, () => false);
