@@ -6,7 +6,7 @@ export interface Timeline {
   steps: Record<string, number>;
   /** Sum of every activity's schedule-to-start (time queued in Temporal before a worker picked it up). */
   scheduleToStartMs: number;
-  /** Per activity type, summed schedule-to-start and run time (started → completed). */
+  /** Per activity type, summed schedule-to-start and run time (started → completed); local activities as `<type> (local)`, never queued in Temporal. */
   activities: Record<string, { queuedMs: number; runMs: number; count: number }>;
   /** Workflow start requested → first workflow task started. */
   firstTaskMs: number;
@@ -18,6 +18,20 @@ const ms = (time: unknown): number => {
   const seconds = typeof t.seconds === 'number' ? t.seconds : (t.seconds?.toNumber() ?? 0);
   return seconds * 1000 + (t.nanos ?? 0) / 1e6;
 };
+
+interface Marker {
+  markerName?: string | null;
+  details?: Record<string, { payloads?: Array<{ data?: Uint8Array | null }> | null }> | null;
+}
+
+/** A local activity's marker: its type, and when it completed as the workflow perceives it. */
+function localActivityOf(marker: Marker | null | undefined): { type: string; completedAt: number } | undefined {
+  if (marker?.markerName !== 'core_local_activity') return undefined;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string; complete_time?: unknown };
+  return { type: parsed.activity_type, completedAt: ms(parsed.complete_time) };
+}
 
 /** Reads the deploy workflow's history for schedule-to-start and run time of each activity. */
 export async function timelineOf(client: Client, record: DeployRecord): Promise<Timeline> {
@@ -46,6 +60,17 @@ export async function timelineOf(client: Client, record: DeployRecord): Promise<
       entry.count += 1;
       scheduleToStartMs += startAt - from.at;
     }
+  }
+  // A local activity's completion time is the workflow task's start plus the time since: its run is what it adds to that.
+  let since = 0;
+  for (const event of events) {
+    if (event.workflowTaskStartedEventAttributes) since = ms(event.eventTime);
+    const local = localActivityOf(event.markerRecordedEventAttributes);
+    if (!local) continue;
+    const entry = (activities[`${local.type} (local)`] ??= { queuedMs: 0, runMs: 0, count: 0 });
+    entry.runMs += Math.max(0, local.completedAt - since);
+    entry.count += 1;
+    since = Math.max(since, local.completedAt);
   }
   const first = ms(events[0]?.eventTime);
   const firstTask = events.find((event) => event.workflowTaskStartedEventAttributes);

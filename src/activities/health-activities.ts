@@ -44,24 +44,42 @@ export function createHealthActivities(deps: HostDeps) {
     const startedAt = Date.now();
     let failures = 0;
     let attempts = 0;
+    let countedAt = -Infinity;
     let lastProblem: string;
     for (;;) {
-      const exit = await deps.containers.exitInfo(candidate.containerId);
-      if (exit.exited) {
-        const logTail = await deps.containers.logTail(candidate.containerId, 40);
-        throw new UnhealthyError(`container exited with code ${exit.exitCode} before it became healthy`, detailsWith('exited', 'health', { logTail }));
+      // Quick probes in between count no failure and check no exit: the cadence of both stays `interval`.
+      const counted = Date.now() - countedAt >= intervalMs;
+      if (counted) {
+        const exit = await deps.containers.exitInfo(candidate.containerId);
+        if (exit.exited) {
+          const logTail = await deps.containers.logTail(candidate.containerId, 40);
+          throw new UnhealthyError(`container exited with code ${exit.exitCode} before it became healthy`, detailsWith('exited', 'health', { logTail }));
+        }
+        countedAt = Date.now();
       }
       attempts += 1;
       const problem = await probe({ url, timeoutMs });
       if (problem === undefined) return { attempts };
       lastProblem = problem;
-      if (Date.now() - startedAt >= startPeriodMs) failures += 1;
+      if (counted && Date.now() - startedAt >= startPeriodMs) failures += 1;
       ctx.heartbeat({ attempts, failures, lastProblem });
       if (failures >= retries) {
         const logTail = await deps.containers.logTail(candidate.containerId, 40);
         throw new UnhealthyError(`GET ${path} failed ${failures} times; last: ${lastProblem}`, detailsWith('unhealthy', 'health', { logTail }));
       }
-      await ctx.sleep(intervalMs);
+      await ctx.sleep(probeDelayMs(Date.now() - startedAt, intervalMs));
     }
   }
+}
+
+/** Within its first interval a candidate is probed every this many ms: most apps listen within tens of ms of their start. */
+export const quickProbeMs = 20;
+
+/**
+ * Pure: how long to wait before the next probe, `elapsedMs` after the first.
+ * The first interval is probed quickly, so a release that answers 30 ms after
+ * its start serves then, not one whole interval later; then every interval.
+ */
+export function probeDelayMs(elapsedMs: number, intervalMs: number): number {
+  return elapsedMs < intervalMs ? Math.min(quickProbeMs, intervalMs) : intervalMs;
 }

@@ -4,6 +4,7 @@ import { PullTally } from '../docker/pull-tally';
 import { registryHost } from '../model/image-ref';
 import type { DeploySpec, PulledImageInfo } from '../model/types';
 import { classify } from './failures';
+import { presentImage } from './present-image';
 import type { HostDeps } from './host-deps';
 
 export function createImageActivities(deps: HostDeps) {
@@ -11,11 +12,21 @@ export function createImageActivities(deps: HostDeps) {
     deps.log.child({ deploymentId: spec.deploymentId, project: spec.project, environment: spec.environment });
 
   return {
-    /** Pulls the requested image and pins it to its digest; heartbeats pull progress and returns a few lines of it. */
+    /**
+     * Pulls the requested image and pins it to its digest; heartbeats pull
+     * progress and returns a few lines of it. An image the host has by that
+     * digest already is pinned without a pull, and its undo removes nothing.
+     */
     async pullImage(spec: DeploySpec): Promise<PulledImageInfo> {
       return classify(async () => {
         await deps.faults.before('pull');
         const ctx = Context.current();
+        const present = await presentImage(deps, spec.image);
+        if (present) {
+          logFor(spec).info({ image: spec.image, digest: present.digest }, 'image present by digest; not pulled');
+          deps.faults.after('pull');
+          return { ...present, presentBefore: true, progress: [`${present.digest.slice(0, 19)} already on the host; not pulled`] };
+        }
         const presentBefore = await deps.images.idOf(spec.image).then((id) => id !== undefined, () => false);
         const credentials = deps.registries[registryHost(spec.image)];
         const auth = credentials && {

@@ -38,10 +38,7 @@ export class ContainerClient {
     const name = options.name;
     if (!name) throw new Error('createAndStart needs options.name: the name is what lets a retry find its container');
     const id = await this.createOrAdopt(name, options);
-    if ((await this.inspect(id)).State.Running) {
-      this.log.debug({ containerId: shortId(id) }, 'container already running');
-      return { id };
-    }
+    // No inspect first: starting an adopted container that runs already answers 304, which start() takes as done.
     await this.start(id);
     return { id };
   }

@@ -1,12 +1,13 @@
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createHostActivities, createNotifyActivities, createPipelineActivities, createRegistryActivities } from '../activities';
+import { createHostActivities, createNotifyActivities, createPipelineActivities, createRegistryActivities, type HostActivities } from '../activities';
 import { FileFaults, type Faults } from '../activities/faults';
 import type { BerthConfig } from '../config/schema';
 import type { Logger } from '../logger';
 import { hostTaskQueue } from '../model/task-queues';
 import { buildHostDeps } from './host-deps';
+import { createLocalHostSteps } from './local-host-steps';
 
 export interface WorkerSetup {
   config: BerthConfig;
@@ -36,6 +37,15 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const workflowSource = setup.workflowBundle
     ? { workflowBundle: setup.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
+  // Host activities are built first: the workflow worker runs the quick steps of the hosts this process serves as local activities, with the same deps.
+  const hosts = new Map<string, HostActivities>();
+  for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {
+    const deps = buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults);
+    // A proxy that cannot be driven as configured (a missing confDir, ...) stops Berth at start, not at the first switch.
+    await deps.proxy.check();
+    setup.log.info({ host, proxy: deps.proxy.kind, listen: deps.proxy.listen, owns: deps.proxy.ownership }, 'proxy driver ready');
+    hosts.set(host, createHostActivities(deps));
+  }
   const workers: Worker[] = [];
   if (setup.workflows ?? true) {
     workers.push(await Worker.create({
@@ -49,21 +59,18 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
         ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace, dataConverter: setup.dataConverter }), taskQueue: setup.taskQueue }),
         ...createRegistryActivities({ config: setup.config, env, log: setup.log }),
+        ...createLocalHostSteps(hosts),
       },
     }));
   }
-  for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {
-    const deps = buildHostDeps(setup.config, host, setup.log, env, setup.faultsFile ? new FileFaults(setup.faultsFile, host) : setup.faults);
-    // A proxy that cannot be driven as configured (a missing confDir, ...) stops Berth at start, not at the first switch.
-    await deps.proxy.check();
-    setup.log.info({ host, proxy: deps.proxy.kind, listen: deps.proxy.listen, owns: deps.proxy.ownership }, 'proxy driver ready');
+  for (const [host, activities] of hosts) {
     workers.push(
       await Worker.create({
         ...common,
         taskQueue: hostTaskQueue(host),
         // Cancellation reaches an activity with its next heartbeat; keep that within seconds.
         maxHeartbeatThrottleInterval: '2s',
-        activities: createHostActivities(deps),
+        activities,
       }),
     );
   }

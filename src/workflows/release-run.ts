@@ -25,6 +25,8 @@ export class ReleaseRun {
   private readonly announcer = new Announcer(this.steps);
   /** Deploys started before per-receiver delivery keep their recorded commands. */
   private perReceiver = false;
+  /** Deploys with local quick steps (see LocalSteps) promote the candidate beside the switch. */
+  private readonly localSteps: boolean;
 
   constructor(
     readonly spec: DeploySpec,
@@ -32,6 +34,7 @@ export class ReleaseRun {
     release: string,
   ) {
     this.acts = hostActivities(spec, (message) => this.waiting(message));
+    this.localSteps = patched('local-quick-steps');
     this.record = {
       id: spec.deploymentId,
       kind,
@@ -100,11 +103,15 @@ export class ReleaseRun {
     const { spec, acts, steps } = this;
     this.record.upstream = candidate.upstream;
     await steps.run('health', () => acts.health(`wait until ${candidate.containerName} answers ${spec.health.readyPath ?? spec.health.path}`).waitHealthy(spec, candidate));
-    await acts.quick(`set restart policy of ${candidate.containerName}`).promoteCandidate(spec, candidate);
+    const promote = () => acts.quick(`set restart policy of ${candidate.containerName}`).promoteCandidate(spec, candidate);
+    if (!this.localSteps) await promote();
 
     this.saga.register('put the proxy route back', () => acts.undo(`put ${spec.hostname} back to ${previousUpstream ?? 'no route'}`).restoreRoute(spec, previousUpstream));
-    await steps.run('switch', () => acts.quick(`switch ${spec.hostname} → ${candidate.upstream}`).switchRoute(spec, candidate.upstream));
-    this.switched = true;
+    // With local steps promotion runs beside the switch; both settle before anything (an undo included) goes on.
+    const promoted = this.localSteps ? promote() : Promise.resolve();
+    const switched = steps.run('switch', () => acts.quick(`switch ${spec.hostname} → ${candidate.upstream}`).switchRoute(spec, candidate.upstream)).then(() => void (this.switched = true));
+    const failed = (await Promise.allSettled([switched, promoted])).find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     if (spec.health.monitorMs > 0) {
       await steps.run('monitor', () => acts.monitor(`verify ${spec.hostname}${spec.health.path} through the proxy for ${spec.health.monitorMs} ms`).monitorThroughProxy(spec, candidate));
     }

@@ -1,6 +1,7 @@
 import { ActivityCancellationType, proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { NotifyActivities } from '../activities';
 import { HostWait } from './host-wait';
+import { LocalSteps } from './local-steps';
 import { migrationBudgetMs } from '../model/migration-types';
 import { hostTaskQueue } from '../model/task-queues';
 import type { DeploySpec } from '../model/types';
@@ -18,6 +19,7 @@ function grouper(wait: HostWait) {
  */
 export function hostActivities(spec: DeploySpec, onWaiting: (message: string | undefined) => void = () => undefined) {
   const group = grouper(new HostWait(spec, onWaiting));
+  const local = new LocalSteps();
   const taskQueue = hostTaskQueue(spec.host);
   const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
   const { intervalMs, timeoutMs, retries, startPeriodMs, monitorMs } = spec.health;
@@ -25,7 +27,8 @@ export function hostActivities(spec: DeploySpec, onWaiting: (message: string | u
   const migrationBudget = spec.migrations ? migrationBudgetMs(spec.migrations) : '1m';
   const probeHeartbeatMs = Math.max(5000, timeoutMs + intervalMs + 3000);
   return {
-    quick: group({ taskQueue, cancellationType, startToCloseTimeout: '1m', retry }),
+    /** Run as local activities where this process serves the host (see LocalSteps). */
+    quick: local.wrap(group({ taskQueue, cancellationType, startToCloseTimeout: '1m', retry })),
     pull: group({ taskQueue, cancellationType, startToCloseTimeout: '15m', heartbeatTimeout: '30s', retry }),
     health: group({
       taskQueue,

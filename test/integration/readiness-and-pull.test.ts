@@ -20,6 +20,7 @@ describe('readiness, liveness and pull progress', () => {
       gated: { health: { readyPath: '/missing', retries: 3 } },
       live: { health: { path: '/missing', readyPath: '/version' } },
       pull: {},
+      present: {},
     },
   });
 
@@ -77,5 +78,19 @@ describe('readiness, liveness and pull progress', () => {
     const pullDone = record.events.findIndex((line) => line.type === 'step' && line.step === 'pull' && line.status === 'succeeded');
     expect(record.events.findIndex((line) => line.message === lines.at(-1))).toBeLessThan(pullDone);
     expect(await berth.proxyGet('pull')).toEqual({ status: 200, body: 'pull' });
+  });
+
+  it('pins an image the host has by digest without pulling it, and serves it', async () => {
+    // The first deploy makes sure v2 is on the host; the second finds it there by the registry's digest.
+    const first = await berth.deployAndWait('v2', 'present');
+    const record = await berth.deployAndWait('v2', 'present');
+    const lines = record.events.filter((line) => line.type === 'log' && line.step === 'pull').map((line) => line.message);
+
+    expect(record.status).toBe('succeeded');
+    expect(record.digest).toBe(first.digest);
+    expect(lines).toEqual([`${record.digest!.slice(0, 19)} already on the host; not pulled`]);
+    const repoDigests = (await berth.docker.getImage(berth.image('v2')).inspect()).RepoDigests;
+    expect(repoDigests).toContain(`${berth.world.registryAddress}/${fixtureRepository}@${record.digest}`);
+    expect(await berth.proxyGet('present')).toEqual({ status: 200, body: 'v2' });
   });
 });

@@ -20,6 +20,11 @@ export function walkHistory(history: unknown): { payloads: Payload[]; text: stri
     if (key === 'searchAttributes' || value === null || value === undefined) return;
     // Patch markers are written by the SDK's core, outside the codec, and hold only the patch id (`patched('…')`).
     if (key === 'markerRecordedEventAttributes' && value.markerName === 'core_patch') return;
+    // A local activity's marker: core's own bookkeeping (seq, attempt, activity type, times) outside the codec; its result and failure are visited.
+    if (key === 'markerRecordedEventAttributes' && value.markerName === 'core_local_activity') {
+      const { data: _bookkeeping, ...details } = value.details ?? {};
+      return visit({ ...value, details });
+    }
     if (isPayload(value)) payloads.push(value);
     if (value instanceof Uint8Array) text.push(Buffer.from(value).toString('utf8'), Buffer.from(value).toString('base64'));
     else if (typeof value === 'string') text.push(value);

@@ -7,6 +7,7 @@ import type { MigrationResult } from '../../src/model/migration-types';
 import { hostTaskQueue } from '../../src/model/task-queues';
 import type { Candidate, PulledImageInfo } from '../../src/model/types';
 import { createPipelineActivities } from '../../src/activities';
+import { createLocalHostSteps } from '../../src/worker/local-host-steps';
 import { workflowBundlePath } from '../support/workflow-bundle';
 
 type Acts = HostActivities & NotifyActivities;
@@ -128,10 +129,11 @@ export class FakeWorld {
 }
 
 /**
- * Runs `fn` with the workflow worker (workflows, notify and pipeline activities)
- * and the fake host's worker, on the test environment.
+ * Runs `fn` with the workflow worker (workflows, notify and pipeline activities,
+ * and the quick steps of `localHosts` as local activities) and the fake hosts'
+ * workers, on the test environment.
  */
-export async function withWorkers<T>(env: TestWorkflowEnvironment, world: FakeWorld, fn: () => Promise<T>, hosts: string[] = ['local']): Promise<T> {
+export async function withWorkers<T>(env: TestWorkflowEnvironment, world: FakeWorld, fn: () => Promise<T>, hosts: string[] = ['local'], localHosts: string[] = hosts): Promise<T> {
   const acts = world.activities();
   const workflowBundle = { codePath: await workflowBundlePath() };
   const { notify, listReceivers, notifyReceiver, msUntilWindowOpens } = acts;
@@ -140,7 +142,15 @@ export async function withWorkers<T>(env: TestWorkflowEnvironment, world: FakeWo
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle,
-      activities: { notify, listReceivers, notifyReceiver, msUntilWindowOpens, ...createPipelineActivities({ client: env.client, taskQueue }) },
+      // As in one Berth process: the workflow worker runs the quick steps of the hosts it serves locally.
+      activities: {
+        notify,
+        listReceivers,
+        notifyReceiver,
+        msUntilWindowOpens,
+        ...createPipelineActivities({ client: env.client, taskQueue }),
+        ...createLocalHostSteps(new Map(localHosts.map((host) => [host, acts as unknown as HostActivities]))),
+      },
     }),
     // As in production, a cancel reaches a heartbeating activity within moments, not a throttled heartbeat later.
     ...(await Promise.all(hosts.map((host) => Worker.create({ connection: env.nativeConnection, taskQueue: hostTaskQueue(host), activities: acts, maxHeartbeatThrottleInterval: '200ms' })))),

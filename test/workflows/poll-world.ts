@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { RegistryActivities } from '../../src/activities';
+import type { HostActivities, RegistryActivities } from '../../src/activities';
+import { createLocalHostSteps } from '../../src/worker/local-host-steps';
 import { hostTaskQueue } from '../../src/model/task-queues';
 import type { RegistryPollAnswer, RegistryPollRequest } from '../../src/model/registry-poll-types';
 import type { DeploySpec } from '../../src/model/types';
@@ -60,7 +61,7 @@ export async function withPollWorkers<T>(env: TestWorkflowEnvironment, world: Fa
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: await workflowBundlePath() },
-    activities: { notify, listReceivers, notifyReceiver, msUntilWindowOpens, ...registry.activities() },
+    activities: { notify, listReceivers, notifyReceiver, msUntilWindowOpens, ...registry.activities(), ...createLocalHostSteps(new Map([['local', acts as unknown as HostActivities]])) },
     // Uncached, every workflow task replays the workflow from its history: as after a worker restart, each time.
     ...(options.cached === false && { maxCachedWorkflows: 0 }),
   });

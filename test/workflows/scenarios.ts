@@ -13,6 +13,7 @@ import { releaseOrphanedChildLock } from './orphan-lock';
 import { digestOf, FakeRegistry, pinningWorld, withPollWorkers } from './poll-world';
 import { startPollingOwners } from '../../src/temporal/poll-owners';
 import { removeWhileDeploying } from './preview-removal-run';
+import { localStepScenarios } from './local-scenarios';
 
 /** A recorded run: which history file it becomes, and which execution it is. */
 export interface Recording {
@@ -333,4 +334,5 @@ export const scenarios: Scenario[] = [
       return [{ file: 'hostInfoWorkflow/success', workflowId }];
     },
   },
+  ...localStepScenarios,
 ];
