@@ -117,8 +117,10 @@ describe('the environment owner', () => {
     await waitFor(async () => (await berth.proxyGet('events').catch(() => undefined))?.body === 'v1');
     console.log(`killed live container served again after ${Date.now() - killedAt} ms (reconcile interval 10 min: the event stream healed it)`);
 
-    expect((await berth.releases('events')).filter((r) => r.running).map((r) => r.id)).toEqual([live.id]);
+    // The same container runs again (started, not replaced); Docker's list can trail the first answer.
+    await waitFor(async () => JSON.stringify((await berth.releases('events')).filter((r) => r.running).map((r) => r.id)) === JSON.stringify([live.id]));
     await waitFor(() => berth.receiver.received.some((hook) => hook.json.event === 'drift_healed' && hook.json.environment === 'events' && String(hook.json.reason).startsWith(`started ${live.name}`)));
+    expect((await berth.releases('events')).filter((r) => r.running).map((r) => r.id)).toEqual([live.id]);
     const history = await berth.client.workflow.getHandle(ownerId('events')).fetchHistory();
     const signals = history.events!.filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'containerEvent');
     expect(signals.length).toBeGreaterThanOrEqual(1);
