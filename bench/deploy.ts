@@ -7,27 +7,17 @@
  * (--reload: Caddy switches by rewriting the route, as without `upstreamDns`, for comparison)
  */
 import { runInWorld } from './in-world';
+import { servingAt } from './serving-at';
 import { ComposeApp } from './compose-app';
 import { summary, median, sleep } from './stats';
 import { describeTimelines, timelineOf, type Timeline } from './timeline';
 import { describeWrk, startWrk, type WrkReport } from './wrk';
 import type { Harness, HarnessOptions } from '../test/support/berth-harness';
 import { freeLoopbackPort } from '../test/support/free-port';
-import { getThroughProxy } from '../test/support/proxy-client';
 import { readWorld } from '../test/support/world';
 
 const rounds = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 5);
 const maxRoundS = 60;
-
-/** Polls the proxy on fresh connections until it answers `body`; the time it first did. */
-async function servingAt(listen: string, hostname: string, body: string, deadline: number): Promise<number> {
-  while (Date.now() < deadline) {
-    const answer = await getThroughProxy(listen, hostname, '/version', 1000).catch(() => undefined);
-    if (answer?.status === 200 && answer.body === body) return Date.now();
-    await sleep(5);
-  }
-  throw new Error(`${hostname} did not answer ${body} in time`);
-}
 
 function total(reports: WrkReport[]): WrkReport {
   return reports.reduce((sum, r) => ({ requests: sum.requests + r.requests, non2xx: sum.non2xx + r.non2xx, connect: sum.connect + r.connect, read: sum.read + r.read, write: sum.write + r.write, timeout: sum.timeout + r.timeout }));

@@ -6,19 +6,11 @@
  * Run: npx tsx bench/serving.ts [rounds]
  */
 import { runInWorld } from './in-world';
+import { servingAt } from './serving-at';
 import { summary, sleep } from './stats';
 import { describeTimelines, timelineOf, type Timeline } from './timeline';
-import { getThroughProxy } from '../test/support/proxy-client';
 
 const rounds = Number(process.argv[2] ?? 9);
-async function servingAt(listen: string, hostname: string, body: string, deadline: number): Promise<number> {
-  while (Date.now() < deadline) {
-    const answer = await getThroughProxy(listen, hostname, '/version', 1000).catch(() => undefined);
-    if (answer?.status === 200 && answer.body === body) return Date.now();
-    await sleep(5);
-  }
-  throw new Error(`${hostname} did not answer ${body} in time`);
-}
 runInWorld({ name: 'deploy-serving', project: { health: { path: '/health', interval: '200ms', timeout: '1s', retries: 15, monitor: '3s' } } }, async (berth) => {
   await berth.deployAndWait('v1');
   const serving: number[] = [];

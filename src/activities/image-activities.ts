@@ -1,11 +1,11 @@
 import { Context } from '@temporalio/activity';
-import { resolveSecret } from '../config/secrets';
 import { PullTally } from '../docker/pull-tally';
 import { registryHost } from '../model/image-ref';
 import type { DeploySpec, PulledImageInfo } from '../model/types';
 import { classify } from './failures';
 import { presentImage } from './present-image';
 import type { HostDeps } from './host-deps';
+import { registryLogin } from './registry-login';
 
 export function createImageActivities(deps: HostDeps) {
   const logFor = (spec: DeploySpec) =>
@@ -28,12 +28,8 @@ export function createImageActivities(deps: HostDeps) {
           return { ...present, presentBefore: true, progress: [`${present.digest.slice(0, 19)} already on the host; not pulled`] };
         }
         const presentBefore = await deps.images.idOf(spec.image).then((id) => id !== undefined, () => false);
-        const credentials = deps.registries[registryHost(spec.image)];
-        const auth = credentials && {
-          username: credentials.username,
-          password: resolveSecret(credentials.password, deps.env),
-          serveraddress: registryHost(spec.image),
-        };
+        const login = registryLogin(deps.registries, registryHost(spec.image), deps.env);
+        const auth = login && { ...login, serveraddress: registryHost(spec.image) };
         logFor(spec).info({ image: spec.image, presentBefore }, 'pulling image');
         const tally = new PullTally();
         const progress: string[] = [];

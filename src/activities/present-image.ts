@@ -1,8 +1,8 @@
-import { resolveSecret } from '../config/secrets';
 import { RegistryApi } from '../docker/registry-api';
 import { parseImageRef } from '../model/image-ref';
 import type { PulledImage } from '../model/types';
 import type { HostDeps } from './host-deps';
+import { registryLogin } from './registry-login';
 
 /**
  * What a pull would pin, when the host has that image already: the digest the
@@ -14,8 +14,7 @@ import type { HostDeps } from './host-deps';
 export async function presentImage(deps: HostDeps, ref: string): Promise<PulledImage | undefined> {
   try {
     const { registry, path, repository, tag, digest: named } = parseImageRef(ref);
-    const credentials = deps.registries[registry];
-    const api = () => new RegistryApi(registry, credentials && { username: credentials.username, password: resolveSecret(credentials.password, deps.env) });
+    const api = () => new RegistryApi(registry, registryLogin(deps.registries, registry, deps.env));
     const digest = named ?? (await api().digestOf(path, tag ?? 'latest'));
     if (!digest) return undefined;
     const pinnedRef = `${repository}@${digest}`;

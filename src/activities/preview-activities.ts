@@ -4,7 +4,7 @@ import type { RouteTarget } from '../proxy/driver';
 import { splitUpstreams } from '../model/upstream-list';
 import { classify } from './failures';
 import type { HostDeps } from './host-deps';
-import { SwitchNotVisibleError, verifyThroughProxy } from './verify-through-proxy';
+import { SwitchNotVisibleError, verifyThroughProxy, type ProbedName } from './verify-through-proxy';
 
 /** Activities only preview instances use: the default name, and removing an instance from the world. */
 export function createPreviewActivities(deps: HostDeps) {
@@ -23,11 +23,10 @@ export function createPreviewActivities(deps: HostDeps) {
    * upstreams, as a switch does. When the check times out because another
    * worker has pointed the name elsewhere meanwhile, that later point stands.
    */
-  async function pointVerified(route: RouteTarget, upstreams: string[], probe: Pick<DeploySpec, 'hostname' | 'health'>, requireHealthy: boolean): Promise<void> {
+  async function pointVerified(route: RouteTarget, upstreams: string[], probe: ProbedName, requireHealthy: boolean): Promise<void> {
     await deps.proxy.point(route, upstreams);
     try {
-      // The check reads only the hostname and the health path and timeout of the spec.
-      await verifyThroughProxy(deps, probe as DeploySpec, upstreams, { requireHealthy });
+      await verifyThroughProxy(deps, probe, upstreams, { requireHealthy });
     } catch (error) {
       const now = (await deps.proxy.currentUpstreams(route)) ?? [];
       if (error instanceof SwitchNotVisibleError && now.join(',') !== upstreams.join(',')) {
@@ -89,7 +88,6 @@ export function createPreviewActivities(deps: HostDeps) {
   /** The successor already serves its own name; only the default name's route must be live on it. */
   async function moveDefault(route: RouteTarget, upstreams: string[], probe: PreviewProbe | undefined): Promise<void> {
     if (!probe) return deps.proxy.point(route, upstreams);
-    const health = { path: probe.path, timeoutMs: probe.timeoutMs } as DeploySpec['health'];
-    await pointVerified(route, upstreams, { hostname: route.hostname, health }, false);
+    await pointVerified(route, upstreams, { hostname: route.hostname, health: probe }, false);
   }
 }

@@ -2,12 +2,12 @@ import { compareTags, newestMatching } from '../config/auto-deploy';
 import { buildDeploySpec } from '../config/deploy-spec';
 import { isOpen, parseDeployWindow } from '../config/deploy-window';
 import type { BerthConfig } from '../config/schema';
-import { resolveSecret } from '../config/secrets';
 import { RegistryApi } from '../docker/registry-api';
 import type { Logger } from '../logger';
 import { parseImageRef } from '../model/image-ref';
 import type { PolledCandidate, RegistryPollAnswer, RegistryPollRequest } from '../model/registry-poll-types';
 import { classify } from './failures';
+import { registryLogin } from './registry-login';
 
 /** What the registry poll needs: the worker's config (tags, credentials as references) and the process env to resolve them. */
 export interface RegistryDeps {
@@ -38,8 +38,7 @@ export function createRegistryActivities(deps: RegistryDeps) {
         if (refused) return { candidates: [], reason: refused };
 
         const { registry, path, repository } = parseImageRef(projectConfig.image);
-        const credential = deps.config.registries[registry];
-        const api = new RegistryApi(registry, credential && { username: credential.username, password: resolveSecret(credential.password, deps.env) }, deps.fetchFn);
+        const api = new RegistryApi(registry, registryLogin(deps.config.registries, registry, deps.env), deps.fetchFn);
         const found: Array<{ tag: string; digest: string }> = [];
         for (const rule of rules) {
           if (rule.kind !== 'literal') continue;

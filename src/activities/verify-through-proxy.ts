@@ -13,6 +13,12 @@ export interface VerifyOptions {
   intervalMs?: number;
 }
 
+/** What the check reads of a deploy: the hostname, and the path and timeout that gate it. A deploy's spec is one. */
+export interface ProbedName {
+  hostname: string;
+  health: Pick<DeploySpec['health'], 'path' | 'readyPath' | 'timeoutMs'>;
+}
+
 const loopbackUpstream = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/;
 
 /** A marker that names one upstream per answer shows the switch only over several answers in a row. */
@@ -24,7 +30,7 @@ const answersInARow = 3;
  * from the new upstreams: the driver's marker header names them, or, for a
  * proxy without one, the answer equals what the upstream says directly.
  */
-export async function verifyThroughProxy(deps: HostDeps, spec: DeploySpec, upstreams: string[], options: VerifyOptions): Promise<{ attempts: number }> {
+export async function verifyThroughProxy(deps: HostDeps, spec: ProbedName, upstreams: string[], options: VerifyOptions): Promise<{ attempts: number }> {
   const timeoutMs = options.timeoutMs ?? Math.max(10_000, spec.health.timeoutMs * 3);
   const answeredBy = deps.proxy.answeredBy;
   // A per-answer marker comes with a switch that shows within a short DNS refresh, not a reload: look more often.

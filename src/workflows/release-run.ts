@@ -34,7 +34,7 @@ export class ReleaseRun {
     release: string,
   ) {
     this.acts = hostActivities(spec, (message) => this.waiting(message));
-    this.localSteps = patched('local-quick-steps');
+    this.localSteps = this.acts.localSteps;
     this.record = {
       id: spec.deploymentId,
       kind,

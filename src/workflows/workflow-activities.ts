@@ -27,6 +27,8 @@ export function hostActivities(spec: DeploySpec, onWaiting: (message: string | u
   const migrationBudget = spec.migrations ? migrationBudgetMs(spec.migrations) : '1m';
   const probeHeartbeatMs = Math.max(5000, timeoutMs + intervalMs + 3000);
   return {
+    /** Whether this deploy runs its quick steps locally (`patched('local-quick-steps')`, read once). */
+    localSteps: local.enabled,
     /** Run as local activities where this process serves the host (see LocalSteps). */
     quick: local.wrap(group({ taskQueue, cancellationType, startToCloseTimeout: '1m', retry })),
     pull: group({ taskQueue, cancellationType, startToCloseTimeout: '15m', heartbeatTimeout: '30s', retry }),
