@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { answerClientErrors } from './api/client-errors';
 import { dataConverterFor, payloadCodecFor } from './codec/data-converter';
@@ -48,6 +48,9 @@ async function main(): Promise<void> {
   const tokens = role === 'worker' ? [] : resolveTokens(config);
   // Keys resolve before anything starts, so a missing key stops Berth with its path.
   const dataConverter = dataConverterFor(config);
+  // Berth stops itself in order (API, watchers, workers, then what it started). The SDK's own
+  // signal handlers would shut the workers down first and make that order fail half-way.
+  Runtime.install({ shutdownSignals: [] });
   const embedded: Embedded = await startEmbedded(config, log);
   const address = config.temporal?.address ?? embedded.temporalAddress;
   const namespace = config.temporal?.namespace ?? 'default';
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     server?.close();
     await watchers?.stop();
-    for (const worker of workers) worker.shutdown();
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);
     await client.connection.close();
     await workerConnection.close();

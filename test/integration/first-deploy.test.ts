@@ -26,6 +26,7 @@ describe("the README's first deploy", () => {
   let clone: string;
   let berth: ChildProcess | undefined;
   const deployments: string[] = [];
+  const npmLog = path.join(worldLogDir, 'first-deploy-npm-start.log');
 
   const sh = async (command: string) => (await run('bash', ['-c', command], { cwd: clone, timeout: 30_000 })).stdout.trim();
 
@@ -33,7 +34,7 @@ describe("the README's first deploy", () => {
     await assertEmbeddedPortsFree();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-first-deploy-'));
     clone = freshClone(dir);
-    const started = await npmStart(clone, path.join(worldLogDir, 'first-deploy-npm-start.log'), 300_000);
+    const started = await npmStart(clone, npmLog, 300_000);
     berth = started.child;
     console.log(`npm start on a fresh clone: berth up after ${started.startedMs} ms (setup check, tsc build, Temporal dev server, Caddy)`);
   });
@@ -77,5 +78,14 @@ describe("the README's first deploy", () => {
 
     // npm start changed no file of the checkout (the lockfile included): only ignored state under .berth/ and dist/.
     expect(await sh('git status --porcelain')).toBe('');
+  });
+
+  it('stops on SIGTERM, and stops everything it started (Temporal, Caddy, the upstream responder) itself', async () => {
+    const leftovers = await stopNpmStart(berth!, logger);
+    berth = undefined;
+    expect(leftovers).toEqual([]);
+    const log = fs.readFileSync(npmLog, 'utf8');
+    expect(log).toContain('"msg":"shutting down"');
+    expect(log).not.toMatch(/IllegalStateError|berth failed|unhandled/i);
   });
 });

@@ -54,9 +54,10 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** The process's arguments, joined by spaces. */
 function commandLine(pid: number): string {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
   } catch {
     return '';
   }
@@ -85,13 +86,22 @@ export async function npmStart(cwd: string, logFile: string, timeoutMs: number):
 
 /**
  * Stops what `npm start` started, by PID: SIGTERM to Berth's own process,
- * which stops the Caddy and Temporal it started, then whatever is left below npm.
+ * which stops the Caddy and Temporal it started, then whatever is left below
+ * npm. Returns the command lines of what was still alive a few seconds after
+ * Berth itself had stopped (and was then stopped here): empty when Berth
+ * stopped everything it started.
  */
-export async function stopNpmStart(child: ChildProcess, logger: Logger): Promise<void> {
+export async function stopNpmStart(child: ChildProcess, logger: Logger): Promise<string[]> {
   const pid = child.pid!;
   const tree = descendantsOf(pid);
-  const berth = tree.find((candidate) => commandLine(candidate).includes('dist/main.js'));
+  // Node itself, not the shell npm runs the start script in (its command line names dist/main.js too).
+  const berth = tree.find((candidate) => /^\S*node dist\/main\.js/.test(commandLine(candidate)));
   if (berth) await stopPid(berth, { name: 'berth (npm start)', graceMs: 30_000, logger });
-  for (const leftover of [...tree].reverse()) if (isAlive(leftover)) await stopPid(leftover, { name: `npm start child ${leftover}`, graceMs: 10_000, logger });
+  // npm and its shell end once Berth has; give them a moment.
+  for (let waited = 0; waited < 5000 && [pid, ...tree].some(isAlive); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  const leftovers = [...tree].reverse().filter(isAlive);
+  const lines = leftovers.map((leftover) => `${leftover}: ${commandLine(leftover)}`);
+  for (const leftover of leftovers) await stopPid(leftover, { name: `npm start child ${leftover}`, graceMs: 10_000, logger });
   if (isAlive(pid)) await stopPid(pid, { name: 'npm start', graceMs: 10_000, logger });
+  return lines;
 }
