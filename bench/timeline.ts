@@ -10,6 +10,10 @@ export interface Timeline {
   activities: Record<string, { queuedMs: number; runMs: number; count: number }>;
   /** Workflow start requested → first workflow task started. */
   firstTaskMs: number;
+  /** When the workflow execution started (its first event), ms since the epoch. */
+  startedAt: number;
+  /** Workflow tasks: how many, summed time queued (scheduled → started) and summed time in the worker (started → completed). */
+  workflowTasks: { count: number; queuedMs: number; runMs: number };
 }
 
 const ms = (time: unknown): number => {
@@ -72,9 +76,25 @@ export async function timelineOf(client: Client, record: DeployRecord): Promise<
     entry.count += 1;
     since = Math.max(since, local.completedAt);
   }
+  const workflowTasks = { count: 0, queuedMs: 0, runMs: 0 };
+  const taskAt = new Map<string, number>();
+  for (const event of events) {
+    const at = ms(event.eventTime);
+    if (event.workflowTaskScheduledEventAttributes) taskAt.set(String(event.eventId), at);
+    const taskStarted = event.workflowTaskStartedEventAttributes;
+    if (taskStarted) {
+      workflowTasks.queuedMs += at - (taskAt.get(String(taskStarted.scheduledEventId)) ?? at);
+      taskAt.set(String(event.eventId), at);
+    }
+    const taskCompleted = event.workflowTaskCompletedEventAttributes;
+    if (taskCompleted) {
+      workflowTasks.count += 1;
+      workflowTasks.runMs += at - (taskAt.get(String(taskCompleted.startedEventId)) ?? at);
+    }
+  }
   const first = ms(events[0]?.eventTime);
   const firstTask = events.find((event) => event.workflowTaskStartedEventAttributes);
-  return { steps, scheduleToStartMs, activities, firstTaskMs: ms(firstTask?.eventTime) - first };
+  return { steps, scheduleToStartMs, activities, firstTaskMs: ms(firstTask?.eventTime) - first, startedAt: first, workflowTasks };
 }
 
 /** Averages per step and per activity over several deploys, as printable lines. */
@@ -88,5 +108,6 @@ export function describeTimelines(timelines: Timeline[]): string[] {
     `steps (mean ms over ${n}): ${stepNames.map((name) => `${name} ${avg(timelines.map((t) => t.steps[name] ?? 0))}`).join(', ')}`,
     `activities (mean ms queued in Temporal / running): ${types.map((type) => `${type} ${avg(timelines.map((t) => t.activities[type]?.queuedMs ?? 0))}/${avg(timelines.map((t) => t.activities[type]?.runMs ?? 0))}`).join(', ')}`,
     `Temporal's share: schedule-to-start summed over activities ${avg(timelines.map((t) => t.scheduleToStartMs))} ms, start → first workflow task ${avg(timelines.map((t) => t.firstTaskMs))} ms`,
+    `workflow tasks: ${avg(timelines.map((t) => t.workflowTasks.count))} per deploy, summed ${avg(timelines.map((t) => t.workflowTasks.queuedMs))} ms queued in Temporal and ${avg(timelines.map((t) => t.workflowTasks.runMs))} ms in the worker`,
   ];
 }

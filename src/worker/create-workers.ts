@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { hostTaskQueue } from '../model/task-queues';
 import { buildHostDeps } from './host-deps';
 import { createLocalHostSteps } from './local-host-steps';
+import { workflowSource } from './workflow-bundles';
 
 export interface WorkerSetup {
   config: BerthConfig;
@@ -34,9 +35,8 @@ export interface WorkerSetup {
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const env = setup.env ?? process.env;
   const common = { connection: setup.connection, namespace: setup.namespace, ...(setup.dataConverter && { dataConverter: setup.dataConverter }) };
-  const workflowSource = setup.workflowBundle
-    ? { workflowBundle: setup.workflowBundle }
-    : { workflowsPath: require.resolve('../workflows') };
+  const workflows = setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : workflowSource(setup.dataConverter?.failureConverterPath);
+  setup.log.info({ workflowCode: workflows.workflowsPath ? 'bundled at start' : 'prebuilt bundle' }, 'workflow code');
   // Host activities are built first: the workflow worker runs the quick steps of the hosts this process serves as local activities, with the same deps.
   const hosts = new Map<string, HostActivities>();
   for (const host of setup.hosts ?? Object.keys(setup.config.hosts)) {
@@ -50,7 +50,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   if (setup.workflows ?? true) {
     workers.push(await Worker.create({
       ...common,
-      ...workflowSource,
+      ...workflows,
       taskQueue: setup.taskQueue,
       // The SDK's default grows with the heap (about 1,000 here): with 1,000 idle owners all cached the
       // worker holds them all in memory; an evicted owner replays its short history when it next wakes.

@@ -15,22 +15,23 @@ function newestMtime(dir: string): number {
   );
 }
 
-/** `npm run build`, skipped when dist/ is newer than every source file. */
+/** `npm run build` (tsc, then the workflow bundles), skipped when dist/ is newer than every source file. */
 export function buildDist(): void {
   if (fs.existsSync(distMain) && fs.statSync(distMain).mtimeMs >= newestMtime(path.join(root, 'src'))) return;
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'dist', 'worker', 'build-bundles.js')], { cwd: root, stdio: 'inherit' });
   // tsc leaves an unchanged main.js untouched; mark the build as current.
   const now = new Date();
   fs.utimesSync(distMain, now, now);
 }
 
-/** One `node dist/main.js <role>` OS process, as compose runs it; killed by its PID. */
+/** One `node dist/main.js <role>` OS process, as compose (`worker`, `api`) or `npm start` (`all`) runs it; killed by its PID. */
 export class BerthProcess {
   private child?: ChildProcess;
 
   constructor(
-    readonly role: 'worker' | 'api',
-    private readonly options: { configFile: string; logFile: string; env?: NodeJS.ProcessEnv; args?: string[] },
+    readonly role: 'worker' | 'api' | 'all',
+    private readonly options: { configFile: string; logFile: string; env?: NodeJS.ProcessEnv; args?: string[]; nodeArgs?: string[] },
   ) {}
 
   get pid(): number | undefined {
@@ -40,7 +41,7 @@ export class BerthProcess {
   /** Starts it and waits (bounded) until it logs that it is up. */
   async start(timeoutMs = 120_000): Promise<this> {
     const fd = fs.openSync(this.options.logFile, 'a');
-    const child = spawn(process.execPath, [distMain, this.role, ...(this.options.args ?? [])], {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), distMain, this.role, ...(this.options.args ?? [])], {
       cwd: path.dirname(this.options.configFile),
       env: { ...process.env, BERTH_CONFIG: this.options.configFile, BERTH_LOG_LEVEL: 'info', ...this.options.env },
       stdio: ['ignore', fd, fd],

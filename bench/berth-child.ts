@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { BerthProcess, buildDist } from '../test/support/berth-process';
+import { freeLoopbackPort } from '../test/support/free-port';
+import type { Harness } from '../test/support/berth-harness';
+
+/** RSS of a process in bytes, from /proc (VmRSS). */
+export function rssOf(pid: number): number {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+/** CPU seconds a process has used (utime + stime from /proc, in clock ticks of 10 ms). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Berth as `npm start` runs it, `node dist/main.js` (worker and API in one
+ * process), with the harness's configuration, so what it costs is measured
+ * apart from the benchmark driving it. The harness's requests go to its API
+ * from then on; the harness itself must run no workers. To try a setting or
+ * profile it: BENCH_BERTH_ENV (a JSON object) adds to its environment, and
+ * BENCH_BERTH_NODE_ARGS to node's arguments (`--cpu-prof --cpu-prof-dir=/tmp/p`).
+ */
+export async function startBerthChild(berth: Harness): Promise<BerthProcess> {
+  buildDist();
+  const dir = path.join(__dirname, '..', '.berth', 'bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freeLoopbackPort();
+  const configFile = path.join(dir, `${berth.project}.yaml`);
+  // JSON is YAML.
+  fs.writeFileSync(configFile, JSON.stringify({ ...berth.rawConfig, api: { ...(berth.rawConfig.api as object), listen: `127.0.0.1:${port}` } }, null, 2));
+  const child = await new BerthProcess('all', { configFile, logFile: path.join(dir, `${berth.project}.log`), env: JSON.parse(process.env.BENCH_BERTH_ENV ?? '{}') as NodeJS.ProcessEnv, nodeArgs: process.env.BENCH_BERTH_NODE_ARGS?.split(' ').filter(Boolean) }).start();
+  berth.apiUrl = `http://127.0.0.1:${port}`;
+  return child;
+}
+
+/** Where the child's memory sits, from its own /metrics (prom-client's process metrics): V8 heap used and total, and external. */
+export async function heapOf(berth: Harness): Promise<string> {
+  const response = await fetch(`${berth.apiUrl}/metrics`, { headers: { authorization: `Bearer ${process.env.BERTH_TEST_TOKEN_OPS}` } });
+  const text = await response.text();
+  const value = (name: string) => Number(text.split('\n').find((line) => line.startsWith(`${name} `))?.split(' ')[1]);
+  const mb = (name: string) => `${Math.round(value(name) / 2 ** 20)} MB`;
+  return `V8 heap used ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')}, external ${mb('nodejs_external_memory_bytes')} (the main thread; the workflow thread's isolate and the Rust core are the rest of the RSS)`;
+}
+
+/** CPU seconds per thread name of a process (from /proc/<pid>/task: the main thread is "node", the workflow thread "node" too, Rust's runtime "tokio-runtime-w"). */
+export function cpuByThread(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return byName;
+}
+
+/** `name 1.2 s, ...`: the CPU each thread name spent since `before`, largest first. */
+export function threadSplit(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([name, seconds]) => [name, seconds - (before.get(name) ?? 0)] as const)
+    .filter(([, seconds]) => seconds >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`)
+    .join(', ');
+}
