@@ -88,6 +88,8 @@ export interface OwnerState {
   /** A container event touched this desired release: reconcile as soon as no deploy runs. */
   healPending?: string;
   deploysThisRun: number;
+  /** Reconcile passes since this run began; absent in state carried from before they were counted. */
+  passesThisRun?: number;
   /** Workflow time of the next registry check (`autoDeploy.poll`); carried across continue-as-new so none is lost or doubled. */
   nextPollAt?: number;
 }

@@ -7,6 +7,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -93,15 +94,28 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
       // Taken before the pass: an event during the pass (its own restart included) asks for one more check.
       owner.healPending = undefined;
       await reconcileOnce(owner);
+      owner.passesThisRun = (owner.passesThisRun ?? 0) + 1;
     }
-    if (owner.queue.length === 0 && (owner.deploysThisRun >= owner.settings.continueAsNewAfter || workflowInfo().continueAsNewSuggested)) {
+    if (owner.queue.length === 0 && (owner.deploysThisRun >= owner.settings.continueAsNewAfter || workflowInfo().continueAsNewSuggested || renewsAfterPasses(owner))) {
       await condition(() => allHandlersFinished() && !poll?.checking());
       if (owner.queue.length === 0) {
         owner.deploysThisRun = 0;
+        owner.passesThisRun = 0;
         await continueAsNew<typeof environmentWorkflow>(owner);
       }
     }
   }
+}
+
+/**
+ * An idle owner's history grows by a pass every interval, and an evicted owner
+ * replays all of it when its timer fires: without a bound, after days (the
+ * server suggests continue-as-new only near 4K events) each wake costs tens of
+ * ms. Bounded by the same count as deploys. `patched` last, so it is only
+ * asked (and marked) when the count is reached; runs from before replay as they ran.
+ */
+function renewsAfterPasses(owner: OwnerState): boolean {
+  return (owner.passesThisRun ?? 0) >= owner.settings.continueAsNewAfter && patched('owner-renews-after-passes');
 }
 
 async function runDeploy(owner: OwnerState, request: QueuedRequest, replyTo: Map<string, string>, ended: Map<string, DeployRecord>): Promise<void> {

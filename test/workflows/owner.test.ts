@@ -30,7 +30,7 @@ async function finished(settings: OwnerSettings, id: string): Promise<OwnerState
 }
 
 afterEach(async () => {
-  for (const environment of ['coalesce', 'renewed', 'healing']) {
+  for (const environment of ['coalesce', 'renewed', 'healing', 'idle']) {
     await env.client.workflow.getHandle(ownerWorkflowId('web', environment)).terminate('test over').catch(() => undefined);
   }
 });
@@ -89,6 +89,29 @@ test('the owner continues as new after its deploys, carrying history, desired re
   expect(state.history.map((entry) => entry.deploymentId)).toEqual(['cn-3', 'cn-2', 'cn-1']);
   expect(state.desired?.summary.deploymentId).toBe('cn-3');
   expect(retried).toMatchObject({ deploymentId: 'cn-1', duplicate: true });
+});
+
+test('an idle owner continues as new after as many reconcile passes as deploys, so an evicted owner replays a short history', async () => {
+  const settings = ownerSettings({ environment: 'idle', continueAsNewAfter: 2, reconcileIntervalMs: 60_000 });
+  const owner = env.client.workflow.getHandle(ownerWorkflowId('web', 'idle'));
+  const world = new FakeWorld();
+  const { firstRun, state } = await withWorkers(env, world, async () => {
+    await request(settings, 'idle-1');
+    const firstRun = (await owner.describe()).runId;
+    await finished(settings, 'idle-1');
+    // One deploy (below the count of 2), then a minute per backstop pass until the run renews.
+    await eventually(async () => {
+      await env.sleep('1m');
+      expect((await owner.describe()).runId).not.toBe(firstRun);
+    });
+    return { firstRun, state: present(await readOwner(env.client, 'web', 'idle')) };
+  });
+  const first = (await env.client.workflow.getHandle(owner.workflowId, firstRun).fetchHistory()).events ?? [];
+  expect(first.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+  expect(first.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'reconcileEnvironment')).toHaveLength(2);
+  expect(first.some((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(true);
+  expect(state.desired?.summary.deploymentId).toBe('idle-1');
+  expect(state.passesThisRun ?? 0).toBeLessThan(2);
 });
 
 test('reconciliation heals up to its cap within the window, then stops and alerts', async () => {

@@ -215,6 +215,25 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'idle owner continues as new after its reconcile passes',
+    run: async (env) => {
+      const settings = ownerSettings({ environment: 'rec-idle', continueAsNewAfter: 2, reconcileIntervalMs: 60_000 });
+      const owner = env.client.workflow.getHandle(ownerWorkflowId('web', settings.environment));
+      let firstRun = '';
+      await withWorkers(env, new FakeWorld(), async () => {
+        await request(env, settings, 'rec-idle-1');
+        firstRun = (await owner.describe()).runId;
+        await env.client.workflow.getHandle('rec-idle-1').result();
+        await eventually(async () => {
+          await env.sleep('1m');
+          return (await owner.describe()).runId !== firstRun;
+        });
+      });
+      await endOwner(env, settings.environment);
+      return [{ file: 'environmentWorkflow/renewed-after-passes', workflowId: owner.workflowId, runId: firstRun }];
+    },
+  },
+  {
     name: 'pipeline promotes one digest through two environments',
     run: async (env) => {
       const spec = pipelineSpec('rec-pipeline-success', ['rec-p-staging', 'rec-p-production']);
