@@ -12,6 +12,7 @@ export function ownerSettings(config: BerthConfig, project: string, environment:
     healWindowMs: env.reconcile.healWindow,
     idempotencyWindowMs: env.idempotencyWindow,
     continueAsNewAfter: config.owner.continueAsNewAfter,
+    continueAsNewAfterPasses: config.owner.continueAsNewAfterPasses,
     historySize: config.owner.historySize,
     ...(env.autoDeploy?.poll !== undefined && { pollIntervalMs: env.autoDeploy.poll }),
   };

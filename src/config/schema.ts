@@ -63,10 +63,11 @@ export const configSchema = z
     proxy: proxySchema.prefault({}),
     hosts: z.record(name, hostSchema).refine((hosts) => Object.keys(hosts).length > 0, 'should name at least one host'),
     registries: z.record(z.string(), z.strictObject({ username: z.string(), password: secretRef })).default({}),
-    /** The per-environment owner workflow: continue-as-new after this many deploys; history kept. */
+    /** The per-environment owner workflow: continue-as-new after this many deploys, or this many reconcile passes; history kept. */
     owner: z
       .strictObject({
         continueAsNewAfter: z.number().int().min(1).max(1000).default(50),
+        continueAsNewAfterPasses: z.number().int().min(1).max(1000).default(50),
         historySize: z.number().int().min(1).max(200).default(20),
       })
       .prefault({}),

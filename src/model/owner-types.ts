@@ -14,6 +14,8 @@ export interface OwnerSettings {
   idempotencyWindowMs: number;
   /** Deploys per workflow run before continue-as-new keeps the history short. */
   continueAsNewAfter: number;
+  /** Reconcile passes after which an idle owner continues as new; absent in settings carried from before it existed (50). */
+  continueAsNewAfterPasses?: number;
   historySize: number;
   /** `autoDeploy.poll`: the owner asks the registry on this interval; absent, it never does. */
   pollIntervalMs?: number;

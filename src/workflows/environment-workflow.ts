@@ -111,11 +111,12 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
  * An idle owner's history grows by a pass every interval, and an evicted owner
  * replays all of it when its timer fires: without a bound, after days (the
  * server suggests continue-as-new only near 4K events) each wake costs tens of
- * ms. Bounded by the same count as deploys. `patched` last, so it is only
+ * ms. Bounded by its own count, apart from deploys' (a user who renews after
+ * every deploy does not mean after every heal). `patched` last, so it is only
  * asked (and marked) when the count is reached; runs from before replay as they ran.
  */
 function renewsAfterPasses(owner: OwnerState): boolean {
-  return (owner.passesThisRun ?? 0) >= owner.settings.continueAsNewAfter && patched('owner-renews-after-passes');
+  return (owner.passesThisRun ?? 0) >= (owner.settings.continueAsNewAfterPasses ?? 50) && patched('owner-renews-after-passes');
 }
 
 async function runDeploy(owner: OwnerState, request: QueuedRequest, replyTo: Map<string, string>, ended: Map<string, DeployRecord>): Promise<void> {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { buildDist, distMain } from '../support/berth-process';
+import { workflowSource } from '../../src/worker/workflow-bundles';
 
 const root = path.join(__dirname, '..', '..');
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
@@ -36,9 +37,15 @@ describe('the Berth image', () => {
   it('copies everything dist/main.js needs at run time', () => {
     buildDist();
     const { files, packages } = runtimeGraph(distMain);
-    // The worker bundles its workflows from dist/ at start.
-    expect(files).toContain(path.join(root, 'dist', 'workflows', 'index.js'));
     for (const file of files) expect(path.relative(root, file)).toMatch(/^dist\//);
+    // The worker loads the bundles `npm run build` (the image's build stage) leaves in dist/; dist/workflows stays for bundling at start.
+    const dist = path.join(root, 'dist');
+    expect(files).toContain(path.join(dist, 'worker', 'workflow-bundles.js'));
+    expect(workflowSource(undefined, dist)).toEqual({ workflowBundle: { codePath: path.join(dist, 'workflow-bundle.js') } });
+    expect(workflowSource('failure-converter.js', dist)).toEqual({ workflowBundle: { codePath: path.join(dist, 'workflow-bundle-encoded-failures.js') } });
+    expect(fs.existsSync(path.join(dist, 'workflows', 'index.js'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.build).toContain('node dist/worker/build-bundles.js');
+    expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/^RUN npm run build/m);
 
     const { copies, prunes } = dockerfile();
     expect(copies).toEqual(expect.arrayContaining([['/app/dist', './dist'], ['/app/node_modules', './node_modules'], ['package.json', './']]));

@@ -91,15 +91,15 @@ test('the owner continues as new after its deploys, carrying history, desired re
   expect(retried).toMatchObject({ deploymentId: 'cn-1', duplicate: true });
 });
 
-test('an idle owner continues as new after as many reconcile passes as deploys, so an evicted owner replays a short history', async () => {
-  const settings = ownerSettings({ environment: 'idle', continueAsNewAfter: 2, reconcileIntervalMs: 60_000 });
+test('an idle owner continues as new after continueAsNewAfterPasses reconcile passes, so an evicted owner replays a short history', async () => {
+  const settings = ownerSettings({ environment: 'idle', continueAsNewAfterPasses: 2, reconcileIntervalMs: 60_000 });
   const owner = env.client.workflow.getHandle(ownerWorkflowId('web', 'idle'));
   const world = new FakeWorld();
   const { firstRun, state } = await withWorkers(env, world, async () => {
     await request(settings, 'idle-1');
     const firstRun = (await owner.describe()).runId;
     await finished(settings, 'idle-1');
-    // One deploy (below the count of 2), then a minute per backstop pass until the run renews.
+    // One deploy (below the default 50 deploys), then a minute per backstop pass until the run renews.
     await eventually(async () => {
       await env.sleep('1m');
       expect((await owner.describe()).runId).not.toBe(firstRun);

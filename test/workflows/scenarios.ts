@@ -217,7 +217,7 @@ export const scenarios: Scenario[] = [
   {
     name: 'idle owner continues as new after its reconcile passes',
     run: async (env) => {
-      const settings = ownerSettings({ environment: 'rec-idle', continueAsNewAfter: 2, reconcileIntervalMs: 60_000 });
+      const settings = ownerSettings({ environment: 'rec-idle', continueAsNewAfterPasses: 2, reconcileIntervalMs: 60_000 });
       const owner = env.client.workflow.getHandle(ownerWorkflowId('web', settings.environment));
       let firstRun = '';
       await withWorkers(env, new FakeWorld(), async () => {
