@@ -3,6 +3,7 @@ import path from 'node:path';
 import { BerthProcess, buildDist } from '../test/support/berth-process';
 import { freeLoopbackPort } from '../test/support/free-port';
 import type { Harness } from '../test/support/berth-harness';
+import { statOf } from './cpu-split';
 
 /** RSS of a process in bytes, from /proc (VmRSS). */
 export function rssOf(pid: number): number {
@@ -12,9 +13,7 @@ export function rssOf(pid: number): number {
 
 /** CPU seconds a process has used (utime + stime from /proc, in clock ticks of 10 ms). */
 export function cpuSecondsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return statOf(`/proc/${pid}/stat`).own;
 }
 
 /**
@@ -52,10 +51,9 @@ export function cpuByThread(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      const stat = statOf(`/proc/${pid}/task/${tid}/stat`);
+      const name = tid === String(pid) ? 'main' : stat.command;
+      byName.set(name, (byName.get(name) ?? 0) + stat.own);
     } catch {
       // The thread ended meanwhile.
     }

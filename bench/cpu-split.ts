@@ -1,6 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
+/** A /proc stat line's command name and its CPU seconds: own (utime + stime) and with reaped children's (cutime + cstime). */
+export function statOf(statPath: string): { command: string; own: number; withChildren: number } {
+  const stat = fs.readFileSync(statPath, 'utf8');
+  // Fields counted after the command name, which may hold spaces: utime, stime, cutime, cstime are 14-17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const own = (fields[11] + fields[12]) / 100;
+  return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), own, withChildren: own + (fields[13] + fields[14]) / 100 };
+}
+
 /**
  * CPU seconds per command name over every process now alive (own time plus
  * reaped children's, so runc counts under its parent); a process in `named`
@@ -11,18 +20,15 @@ export function cpuByCommand(named: Record<string, number> = {}): Map<string, nu
   const names = new Map(Object.entries(named).map(([name, pid]) => [String(pid), name]));
   const byCommand = new Map<string, number>();
   for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    let stat: string;
+    let stat: ReturnType<typeof statOf>;
     try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      stat = statOf(`/proc/${pid}/stat`);
     } catch {
       continue; // It ended between the listing and the read.
     }
-    const command = names.get(pid) ?? stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const command = names.get(pid) ?? stat.command;
     if (command.startsWith('kworker')) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, cutime, cstime: fields 14-17 of stat, counted after the command name.
-    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    byCommand.set(command, (byCommand.get(command) ?? 0) + ticks / 100);
+    byCommand.set(command, (byCommand.get(command) ?? 0) + stat.withChildren);
   }
   return byCommand;
 }

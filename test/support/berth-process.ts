@@ -18,8 +18,7 @@ function newestMtime(dir: string): number {
 /** `npm run build` (tsc, then the workflow bundles), skipped when dist/ is newer than every source file. */
 export function buildDist(): void {
   if (fs.existsSync(distMain) && fs.statSync(distMain).mtimeMs >= newestMtime(path.join(root, 'src'))) return;
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  execFileSync(process.execPath, [path.join(root, 'dist', 'worker', 'build-bundles.js')], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   // tsc leaves an unchanged main.js untouched; mark the build as current.
   const now = new Date();
   fs.utimesSync(distMain, now, now);
