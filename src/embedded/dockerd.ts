@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import Docker from 'dockerode';
 import { createLogger, type Logger } from '../logger';
-import { borrowedProcess, ownedProcess, spawnToLog, type EmbeddedProcess } from './child-process';
+import { borrowedProcess, isAlive, ownedProcess, spawnToLog, type EmbeddedProcess } from './child-process';
 import { waitUntil } from './wait-until';
 
 export interface DockerdOptions {
@@ -34,12 +34,54 @@ export function dockerdArgs(options: DockerdOptions): string[] {
   return args;
 }
 
+const defaultPidFile = '/var/run/docker.pid';
+
 async function answers(docker: Docker): Promise<boolean> {
   try {
     await docker.ping();
     return true;
   } catch {
     return false;
+  }
+}
+
+function pidIn(pidFile: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(pidFile, 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isDockerd(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * dockerd refuses to start ("pid file found") while its pidfile names a live
+ * process. A daemon still stopping (a run killed mid-teardown) is waited for,
+ * or reused if it answers again; a pidfile whose PID now belongs to something
+ * else is removed, as no daemon holds it.
+ */
+async function settlePidFile(pidFile: string, docker: Docker, timeoutMs: number, logger: Logger): Promise<'answers' | 'free'> {
+  const deadline = Date.now() + timeoutMs;
+  for (let logged = false; ; ) {
+    const pid = pidIn(pidFile);
+    if (pid === undefined || !isAlive(pid)) return 'free';
+    if (!isDockerd(pid)) {
+      logger.warn({ pidFile, pid }, 'removing a dockerd pidfile that names another process');
+      fs.rmSync(pidFile, { force: true });
+      return 'free';
+    }
+    if (await answers(docker)) return 'answers';
+    if (Date.now() >= deadline) throw new Error(`dockerd (pid ${pid}, ${pidFile}) neither answers nor exits within ${timeoutMs} ms`);
+    if (!logged) logger.info({ pidFile, pid }, 'a dockerd that does not answer still holds the pidfile; waiting for it to exit');
+    logged = true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -52,6 +94,11 @@ export async function ensureDockerd(options: DockerdOptions): Promise<Dockerd> {
     return { ...borrowedProcess(), socket: options.socket };
   }
   if (process.getuid?.() !== 0) throw new Error(`no Docker daemon answers on ${options.socket}, and starting dockerd needs root`);
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  if ((await settlePidFile(options.pidFile ?? defaultPidFile, docker, readyTimeoutMs, logger)) === 'answers') {
+    logger.info({ socket: options.socket }, 'docker daemon answers again; reusing it');
+    return { ...borrowedProcess(), socket: options.socket };
+  }
 
   const binary = fs.existsSync('/usr/sbin/dockerd') ? '/usr/sbin/dockerd' : 'dockerd';
   const startedAt = Date.now();
@@ -61,7 +108,7 @@ export async function ensureDockerd(options: DockerdOptions): Promise<Dockerd> {
   try {
     await waitUntil(() => answers(docker), {
       what: `dockerd on ${options.socket}`,
-      timeoutMs: options.readyTimeoutMs ?? 60_000,
+      timeoutMs: readyTimeoutMs,
       child,
       logFile: options.logFile,
     });

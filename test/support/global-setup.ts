@@ -12,7 +12,7 @@ import { startUpstreamDns } from '../../src/embedded/upstream-dns';
 import { stopProductionWorld } from './production-world';
 import { ensureFixtureImages } from './fixture-images';
 import { berthSearchAttributes, dockerSocketPath, worldAddresses, worldLogDir, writeWorld, type StartedProcess } from './world';
-import { acquireWorldLock, commandOf, releaseWorldLock, stopStaleWorld, stopStarted } from './world-lock';
+import { acquireWorldLock, commandOf, forgetStarted, recordStarted, releaseWorldLock, stopStaleWorld, stopStarted } from './world-lock';
 
 const logFile = (name: string) => path.join(worldLogDir, `${name}.log`);
 /** Shared by every checkout, so a responder reused from another run answers from the same files. */
@@ -29,8 +29,11 @@ export default async function globalSetup(): Promise<void> {
   fs.rmSync(worldLogDir, { recursive: true, force: true });
 
   const handles: Array<{ name: string; handle: EmbeddedProcess }> = [];
+  const startedSoFar = (): StartedProcess[] =>
+    handles.flatMap(({ name, handle }) => (handle.pid === null ? [] : [{ name, pid: handle.pid, command: commandOf(handle.pid) ?? '' }]));
   const track = <T extends EmbeddedProcess>(name: string, handle: T): T => {
     handles.push({ name, handle });
+    recordStarted(startedSoFar());
     return handle;
   };
   const dockerSocket = dockerSocketPath();
@@ -52,11 +55,10 @@ export default async function globalSetup(): Promise<void> {
     ),
   ]);
   const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-  const started: StartedProcess[] = handles.flatMap(({ name, handle }) =>
-    handle.pid === null ? [] : [{ name, pid: handle.pid, command: commandOf(handle.pid) ?? '' }],
-  );
+  const started = startedSoFar();
   if (failures.length > 0 || !temporal) {
     await stopStarted(started, logger);
+    forgetStarted();
     releaseWorldLock();
     throw new AggregateError(failures.map((failure) => failure.reason), `test world setup failed: ${failures.map((failure) => String(failure.reason)).join('; ')}`);
   }

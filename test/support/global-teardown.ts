@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createLogger } from '../../src/logger';
 import { stopProductionWorld } from './production-world';
 import { readWorld, worldStateFile } from './world';
-import { releaseWorldLock, stopStarted } from './world-lock';
+import { forgetStarted, releaseWorldLock, stopStarted } from './world-lock';
 
 /** Stops, by PID, only what global setup started (never a daemon it found running). */
 export default async function globalTeardown(): Promise<void> {
@@ -15,6 +15,7 @@ export default async function globalTeardown(): Promise<void> {
     await stopStarted(world.started, logger);
   } finally {
     fs.rmSync(worldStateFile, { force: true });
+    forgetStarted();
     releaseWorldLock();
   }
 }

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger';
 import { isAlive, stopPid } from '../../src/embedded/child-process';
 import { restartCluster, startPostgres, stopPostmaster, type ClusterLocation } from './postgres';
 import { serverConfig, serverPorts, setupSchema, startServer, startUi } from './temporal-server';
-import { worldDir } from './world';
+import { berthCacheDir } from '../../src/embedded/cache-dir';
 import { commandOf } from './world-lock';
 
 /**
@@ -29,7 +29,8 @@ export interface ProductionWorld {
   setupMs: number;
 }
 
-const stateFile = path.join(worldDir, 'production-world.json');
+// Beside the world lock, not in the checkout: a run killed in another clone is stopped by the next.
+const stateFile = path.join(berthCacheDir(), 'production-world.json');
 const log = createLogger({ name: 'production-world' });
 const databases = { main: 'temporal', visibility: 'temporal_visibility' };
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from '../../src/logger';
 import { berthCacheDir } from '../../src/embedded/cache-dir';
 import { isAlive, stopPid } from '../../src/embedded/child-process';
-import { worldStateFile, type StartedProcess, type WorldState } from './world';
+import { worldStateFile, type StartedProcess } from './world';
 
 /**
  * The world's ports are fixed machine-wide, so one test run at a time owns it;
@@ -64,13 +64,38 @@ export async function stopStarted(started: StartedProcess[], logger: Logger): Pr
   }
 }
 
-/** Stops what a run that died without teardown left running. */
+/**
+ * What the lock holder has started, kept beside the lock rather than in the
+ * checkout: a run killed in one clone (its dockerd still stopping) is cleaned
+ * up by the next run, whichever clone that is.
+ */
+const startedFile = path.join(berthCacheDir(), 'test-world.started.json');
+
+/** Rewritten as each part starts, so a run killed half-way through setup is covered too. */
+export function recordStarted(started: StartedProcess[]): void {
+  fs.writeFileSync(startedFile, `${JSON.stringify({ ownerPid: process.pid, started })}\n`);
+}
+
+export function forgetStarted(): void {
+  if (readStarted()?.ownerPid === process.pid) fs.rmSync(startedFile, { force: true });
+}
+
+function readStarted(): { ownerPid: number; started: StartedProcess[] } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(startedFile, 'utf8')) as { ownerPid: number; started: StartedProcess[] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stops what a run that died without teardown left running, in any checkout. */
 export async function stopStaleWorld(logger: Logger): Promise<void> {
-  if (!fs.existsSync(worldStateFile)) return;
-  const stale = JSON.parse(fs.readFileSync(worldStateFile, 'utf8')) as WorldState;
-  if (stale.ownerPid !== process.pid && !isAlive(stale.ownerPid)) {
+  // This checkout's addresses from an earlier run; this run writes its own.
+  fs.rmSync(worldStateFile, { force: true });
+  const stale = readStarted();
+  if (stale && stale.ownerPid !== process.pid && !isAlive(stale.ownerPid)) {
     logger.warn({ ownerPid: stale.ownerPid }, 'stopping what an earlier test run left running');
     await stopStarted(stale.started, logger);
   }
-  fs.rmSync(worldStateFile, { force: true });
+  fs.rmSync(startedFile, { force: true });
 }
