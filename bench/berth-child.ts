@@ -31,7 +31,10 @@ export async function startBerthChild(berth: Harness): Promise<BerthProcess> {
   const port = await freeLoopbackPort();
   const configFile = path.join(dir, `${berth.project}.yaml`);
   // JSON is YAML.
-  fs.writeFileSync(configFile, JSON.stringify({ ...berth.rawConfig, api: { ...(berth.rawConfig.api as object), listen: `127.0.0.1:${port}` } }, null, 2));
+  // BENCH_BERTH_CONFIG (a JSON object) overrides top-level sections, e.g. {"temporal":{"maxCachedWorkflows":50}}.
+  const overrides = JSON.parse(process.env.BENCH_BERTH_CONFIG ?? '{}') as Record<string, object>;
+  const sections = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, { ...(berth.rawConfig[key] as object), ...value }]));
+  fs.writeFileSync(configFile, JSON.stringify({ ...berth.rawConfig, ...sections, api: { ...(berth.rawConfig.api as object), listen: `127.0.0.1:${port}` } }, null, 2));
   const child = await new BerthProcess('all', { configFile, logFile: path.join(dir, `${berth.project}.log`), env: JSON.parse(process.env.BENCH_BERTH_ENV ?? '{}') as NodeJS.ProcessEnv, nodeArgs: process.env.BENCH_BERTH_NODE_ARGS?.split(' ').filter(Boolean) }).start();
   berth.apiUrl = `http://127.0.0.1:${port}`;
   return child;

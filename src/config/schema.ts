@@ -51,6 +51,12 @@ export const configSchema = z
         namespace: z.string().min(1).default('default'),
         taskQueue: z.string().min(1).default('berth'),
         encryption: encryptionSchema.optional(),
+        /**
+         * Workflows the workflow worker keeps in memory between tasks (Temporal's maxCachedWorkflows).
+         * An idle owner wakes about once per reconcile interval, so with many environments it is evicted
+         * between wakes whatever the cache; the cache pays off within a deploy's tasks.
+         */
+        maxCachedWorkflows: z.number().int().min(2).max(10_000).optional(),
       })
       .optional(),
     api: z

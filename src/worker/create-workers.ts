@@ -31,6 +31,8 @@ export interface WorkerSetup {
   faultsFile?: string;
 }
 
+export const defaultMaxCachedWorkflows = 200;
+
 /** The worker for workflows and notifications (unless `workflows: false`), and one per selected Docker host for its activities. */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const env = setup.env ?? process.env;
@@ -54,7 +56,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       taskQueue: setup.taskQueue,
       // The SDK's default grows with the heap (about 1,000 here): with 1,000 idle owners all cached the
       // worker holds them all in memory; an evicted owner replays its short history when it next wakes.
-      maxCachedWorkflows: 200,
+      maxCachedWorkflows: setup.config.temporal?.maxCachedWorkflows ?? defaultMaxCachedWorkflows,
       activities: {
         ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),
         ...createPipelineActivities({ client: new Client({ connection: setup.connection, namespace: setup.namespace, dataConverter: setup.dataConverter }), taskQueue: setup.taskQueue }),
