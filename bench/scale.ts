@@ -60,14 +60,15 @@ async function wave(berth: Harness, environments: string[], tag: string): Promis
   return { took: records.map(({ took }) => took), steps: `median step ms: ${steps}; request → deploy workflow started ${summary(toWorkflow)}\n${where}` };
 }
 
-/** Billable-looking events in all owners' histories: timers, activities, signals; and workflow tasks. */
+/** Billable-looking events in all owners' histories: timers, activities (local ones too), signals; and workflow tasks. */
 async function ownerActions(berth: Harness, environments: string[]): Promise<{ timers: number; activities: number; signals: number; workflowTasks: number }> {
   const total = { timers: 0, activities: 0, signals: 0, workflowTasks: 0 };
   for (let i = 0; i < environments.length; i += 50) {
     const histories = await Promise.all(environments.slice(i, i + 50).map((environment) => berth.client.workflow.getHandle(ownerWorkflowId(berth.project, environment)).fetchHistory()));
     for (const event of histories.flatMap((history) => history.events ?? [])) {
       if (event.timerStartedEventAttributes) total.timers += 1;
-      if (event.activityTaskScheduledEventAttributes) total.activities += 1;
+      // A local activity (the owner's pass, when its worker serves the host) is an action too.
+      if (event.activityTaskScheduledEventAttributes || event.markerRecordedEventAttributes?.markerName === 'core_local_activity') total.activities += 1;
       if (event.workflowExecutionSignaledEventAttributes) total.signals += 1;
       if (event.workflowTaskCompletedEventAttributes) total.workflowTasks += 1;
     }

@@ -92,6 +92,8 @@ export interface OwnerState {
   deploysThisRun: number;
   /** Reconcile passes since this run began; absent in state carried from before they were counted. */
   passesThisRun?: number;
+  /** This run's workflow worker answered HostNotLocal to a pass: later passes go to the host's queue (asked again after continue-as-new). */
+  reconcileElsewhere?: boolean;
   /** Workflow time of the next registry check (`autoDeploy.poll`); carried across continue-as-new so none is lost or doubled. */
   nextPollAt?: number;
 }

@@ -31,7 +31,7 @@ export interface WorkerSetup {
   faultsFile?: string;
 }
 
-export const defaultMaxCachedWorkflows = 200;
+export const defaultMaxCachedWorkflows = 50;
 
 /** The worker for workflows and notifications (unless `workflows: false`), and one per selected Docker host for its activities. */
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
@@ -54,8 +54,9 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       ...common,
       ...workflows,
       taskQueue: setup.taskQueue,
-      // The SDK's default grows with the heap (about 1,000 here): with 1,000 idle owners all cached the
-      // worker holds them all in memory; an evicted owner replays its short history when it next wakes.
+      // The SDK's default grows with the heap (about 1,000 here). An idle owner wakes once per reconcile
+      // interval and a smaller cache evicts it before that anyway, so past the workflows of the deploys
+      // in flight a cache holds memory without saving replays (README, "Performance").
       maxCachedWorkflows: setup.config.temporal?.maxCachedWorkflows ?? defaultMaxCachedWorkflows,
       activities: {
         ...createNotifyActivities({ receivers: setup.config.notify, env, log: setup.log }),

@@ -101,6 +101,7 @@ export async function environmentWorkflow(state: OwnerState | OwnerSettings): Pr
       if (owner.queue.length === 0) {
         owner.deploysThisRun = 0;
         owner.passesThisRun = 0;
+        owner.reconcileElsewhere = undefined;
         await continueAsNew<typeof environmentWorkflow>(owner);
       }
     }

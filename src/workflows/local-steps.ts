@@ -53,7 +53,7 @@ export class LocalSteps {
 }
 
 /** Local activities fail with the step's failure itself, or wrapped in an ActivityFailure: either names the type. */
-function hostNotLocal(error: unknown): boolean {
+export function hostNotLocal(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (cause instanceof ApplicationFailure && (cause.type === hostNotLocalType || cause.type === 'NotFoundError')) return true;
   }

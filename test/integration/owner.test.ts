@@ -1,5 +1,6 @@
 import { Harness } from '../support/berth-harness';
 import { drain } from '../../src/embedded/image-import';
+import { stepsIn } from '../support/history-steps';
 
 const reconcile = { interval: '1s', maxHeals: 3, healWindow: '1m' };
 
@@ -103,6 +104,10 @@ describe('the environment owner', () => {
     await waitFor(() => /started|restarted|recreated/.test(healed()) && /re-applied the route/.test(healed()) && /removed stray/.test(healed()));
     const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/staging`);
     expect(env.body).toMatchObject({ current: { release: record.id }, reconcile: { paused: false } });
+    // This worker process serves the host: the passes ran as local activities, none on the host's queue.
+    const passes = stepsIn((await berth.client.workflow.getHandle(ownerId('staging')).fetchHistory()).events ?? []);
+    expect(passes.local.filter((step) => step === 'reconcileEnvironment').length).toBeGreaterThanOrEqual(3);
+    expect(passes.scheduled.filter((step) => step.startsWith('reconcileEnvironment'))).toEqual([]);
   });
 
   it('heals a killed live container from Docker\'s event stream, long before the next reconcile pass', async () => {

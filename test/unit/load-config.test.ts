@@ -46,6 +46,11 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('takes the workflow cache size, and refuses one the SDK cannot use', () => {
+    expect(parseConfig({ ...valid, temporal: { maxCachedWorkflows: 500 } }).temporal?.maxCachedWorkflows).toBe(500);
+    expect(configIssues({ ...valid, temporal: { maxCachedWorkflows: 1 } })).toEqual(['temporal/maxCachedWorkflows: Too small: expected number to be >=2']);
+  });
+
   it('refuses an environment on an unknown host', () => {
     const raw = structuredClone(valid) as Record<string, any>;
     raw.projects.web.environments.staging.host = 'elsewhere';

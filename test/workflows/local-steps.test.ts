@@ -5,6 +5,7 @@ import { FakeWorld, withWorkers } from './fake-world';
 import { finalRecord, startDeploy } from './deploy-runs';
 import { deployElsewhere } from './local-scenarios';
 import { deploySpec } from './specs';
+import { stepsIn, type Steps } from '../support/history-steps';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -12,28 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => env?.teardown());
 
-interface Steps {
-  /** Local activities, by type, in the order their markers were recorded (with `failed` for a failure). */
-  local: string[];
-  /** Regular activities as `type@taskQueue`, in the order they were scheduled. */
-  scheduled: string[];
-}
-
 /** What the deploy's history says about how its activities ran. */
 async function stepsOf(workflowId: string): Promise<Steps> {
-  const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const local: string[] = [];
-  const scheduled: string[] = [];
-  for (const event of events) {
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName === 'core_local_activity') {
-      const data = JSON.parse(Buffer.from(marker.details!.data!.payloads![0].data!).toString('utf8')) as { activity_type?: string; activityType?: string };
-      local.push(`${data.activity_type ?? data.activityType}${marker.failure ? ' failed' : ''}`);
-    }
-    const attrs = event.activityTaskScheduledEventAttributes;
-    if (attrs) scheduled.push(`${attrs.activityType?.name}@${attrs.taskQueue?.name}`);
-  }
-  return { local, scheduled };
+  return stepsIn((await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []);
 }
 
 const host = hostTaskQueue('local');

@@ -7,6 +7,8 @@ import { startTimeSkipping } from '../support/time-skipping';
 import { FakeWorld, taskQueue, withWorkers } from './fake-world';
 import { releaseOrphanedChildLock } from './orphan-lock';
 import { deploySpec, ownerSettings } from './specs';
+import { stepsIn } from '../support/history-steps';
+import { hostTaskQueue } from '../../src/model/task-queues';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -30,7 +32,7 @@ async function finished(settings: OwnerSettings, id: string): Promise<OwnerState
 }
 
 afterEach(async () => {
-  for (const environment of ['coalesce', 'renewed', 'healing', 'idle']) {
+  for (const environment of ['coalesce', 'renewed', 'healing', 'idle', 'elsewhere']) {
     await env.client.workflow.getHandle(ownerWorkflowId('web', environment)).terminate('test over').catch(() => undefined);
   }
 });
@@ -108,10 +110,38 @@ test('an idle owner continues as new after continueAsNewAfterPasses reconcile pa
   });
   const first = (await env.client.workflow.getHandle(owner.workflowId, firstRun).fetchHistory()).events ?? [];
   expect(first.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
-  expect(first.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'reconcileEnvironment')).toHaveLength(2);
+  // Each pass a local activity in the workflow worker, which serves the host here.
+  expect(stepsIn(first).local.filter((step) => step.startsWith('reconcileEnvironment'))).toEqual(['reconcileEnvironment', 'reconcileEnvironment']);
+  expect(stepsIn(first).scheduled.filter((step) => step.startsWith('reconcileEnvironment'))).toEqual([]);
   expect(first.some((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(true);
   expect(state.desired?.summary.deploymentId).toBe('idle-1');
   expect(state.passesThisRun ?? 0).toBeLessThan(2);
+});
+
+test('an owner whose workflow worker does not serve the host asks once per run, then sends its passes to the host queue', async () => {
+  const settings = ownerSettings({ environment: 'elsewhere', continueAsNewAfterPasses: 3, reconcileIntervalMs: 60_000 });
+  const owner = env.client.workflow.getHandle(ownerWorkflowId('web', 'elsewhere'));
+  const world = new FakeWorld();
+  const firstRun = await withWorkers(
+    env,
+    world,
+    async () => {
+      await request(settings, 'elsewhere-1');
+      const firstRun = (await owner.describe()).runId;
+      await finished(settings, 'elsewhere-1');
+      await eventually(async () => {
+        await env.sleep('1m');
+        expect((await owner.describe()).runId).not.toBe(firstRun);
+      });
+      return firstRun;
+    },
+    ['local'],
+    [],
+  );
+  const steps = stepsIn((await env.client.workflow.getHandle(owner.workflowId, firstRun).fetchHistory()).events ?? []);
+  expect(steps.local.filter((step) => step.startsWith('reconcileEnvironment'))).toEqual(['reconcileEnvironment failed']);
+  const onHostQueue = `reconcileEnvironment@${hostTaskQueue('local')}`;
+  expect(steps.scheduled.filter((step) => step.startsWith('reconcileEnvironment'))).toEqual([onHostQueue, onHostQueue, onHostQueue]);
 });
 
 test('reconciliation heals up to its cap within the window, then stops and alerts', async () => {

@@ -234,6 +234,26 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'idle owner whose workflow worker does not serve the host: passes on the host queue',
+    run: async (env) => {
+      const settings = ownerSettings({ environment: 'rec-idle-elsewhere', continueAsNewAfterPasses: 2, reconcileIntervalMs: 60_000 });
+      const owner = env.client.workflow.getHandle(ownerWorkflowId('web', settings.environment));
+      let firstRun = '';
+      const inRun = async () => {
+        await request(env, settings, 'rec-idle-elsewhere-1');
+        firstRun = (await owner.describe()).runId;
+        await env.client.workflow.getHandle('rec-idle-elsewhere-1').result();
+        await eventually(async () => {
+          await env.sleep('1m');
+          return (await owner.describe()).runId !== firstRun;
+        });
+      };
+      await withWorkers(env, new FakeWorld(), inRun, ['local'], []);
+      await endOwner(env, settings.environment);
+      return [{ file: 'environmentWorkflow/passes-on-host-queue', workflowId: owner.workflowId, runId: firstRun }];
+    },
+  },
+  {
     name: 'pipeline promotes one digest through two environments',
     run: async (env) => {
       const spec = pipelineSpec('rec-pipeline-success', ['rec-p-staging', 'rec-p-production']);
