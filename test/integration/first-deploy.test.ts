@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import pino from 'pino';
-import { assertEmbeddedPortsFree, freshClone, npmStart, repoRoot, stopNpmStart } from '../support/npm-start';
+import { assertEmbeddedPortsFree, berthPid, environOf, freshClone, npmStart, repoRoot, stopNpmStart } from '../support/npm-start';
 import { readmeCommands, type ReadmeCommand } from '../support/readme-commands';
 import { worldLogDir } from '../support/world';
 import { isFinal } from '../../src/model/types';
@@ -78,6 +78,12 @@ describe("the README's first deploy", () => {
 
     // npm start changed no file of the checkout (the lockfile included): only ignored state under .berth/ and dist/.
     expect(await sh('git status --porcelain')).toBe('');
+  });
+
+  it('runs Berth with glibc limited to two malloc arenas, which keeps the RSS after bursts down', () => {
+    const pid = berthPid(berth!);
+    expect(pid).toBeDefined();
+    expect(environOf(pid!, 'MALLOC_ARENA_MAX')).toBe('2');
   });
 
   it('stops on SIGTERM, and stops everything it started (Temporal, Caddy, the upstream responder) itself', async () => {

@@ -84,6 +84,17 @@ export async function npmStart(cwd: string, logFile: string, timeoutMs: number):
   }
 }
 
+/** Berth's own node process under `npm start`: node itself, not the shell npm runs the start script in (its command line names dist/main.js too). */
+export function berthPid(child: ChildProcess): number | undefined {
+  return descendantsOf(child.pid!).find((candidate) => /^\S*node dist\/main\.js/.test(commandLine(candidate)));
+}
+
+/** One variable of a live process's environment, from /proc. */
+export function environOf(pid: number, name: string): string | undefined {
+  const entry = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((line) => line.startsWith(`${name}=`));
+  return entry?.slice(name.length + 1);
+}
+
 /**
  * Stops what `npm start` started, by PID: SIGTERM to Berth's own process,
  * which stops the Caddy and Temporal it started, then whatever is left below
@@ -94,8 +105,7 @@ export async function npmStart(cwd: string, logFile: string, timeoutMs: number):
 export async function stopNpmStart(child: ChildProcess, logger: Logger): Promise<string[]> {
   const pid = child.pid!;
   const tree = descendantsOf(pid);
-  // Node itself, not the shell npm runs the start script in (its command line names dist/main.js too).
-  const berth = tree.find((candidate) => /^\S*node dist\/main\.js/.test(commandLine(candidate)));
+  const berth = berthPid(child);
   if (berth) await stopPid(berth, { name: 'berth (npm start)', graceMs: 30_000, logger });
   // npm and its shell end once Berth has; give them a moment.
   for (let waited = 0; waited < 5000 && [pid, ...tree].some(isAlive); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
