@@ -31,6 +31,19 @@ async function finished(settings: OwnerSettings, id: string): Promise<OwnerState
   });
 }
 
+/** One deploy (below the default 50 deploys), then a minute per backstop pass until the run renews; the first run's id. */
+async function deployThenIdleUntilRenewed(settings: OwnerSettings, id: string): Promise<string> {
+  const owner = env.client.workflow.getHandle(ownerWorkflowId(settings.project, settings.environment));
+  await request(settings, id);
+  const firstRun = (await owner.describe()).runId;
+  await finished(settings, id);
+  await eventually(async () => {
+    await env.sleep('1m');
+    expect((await owner.describe()).runId).not.toBe(firstRun);
+  });
+  return firstRun;
+}
+
 afterEach(async () => {
   for (const environment of ['coalesce', 'renewed', 'healing', 'idle', 'elsewhere']) {
     await env.client.workflow.getHandle(ownerWorkflowId('web', environment)).terminate('test over').catch(() => undefined);
@@ -98,14 +111,7 @@ test('an idle owner continues as new after continueAsNewAfterPasses reconcile pa
   const owner = env.client.workflow.getHandle(ownerWorkflowId('web', 'idle'));
   const world = new FakeWorld();
   const { firstRun, state } = await withWorkers(env, world, async () => {
-    await request(settings, 'idle-1');
-    const firstRun = (await owner.describe()).runId;
-    await finished(settings, 'idle-1');
-    // One deploy (below the default 50 deploys), then a minute per backstop pass until the run renews.
-    await eventually(async () => {
-      await env.sleep('1m');
-      expect((await owner.describe()).runId).not.toBe(firstRun);
-    });
+    const firstRun = await deployThenIdleUntilRenewed(settings, 'idle-1');
     return { firstRun, state: present(await readOwner(env.client, 'web', 'idle')) };
   });
   const first = (await env.client.workflow.getHandle(owner.workflowId, firstRun).fetchHistory()).events ?? [];
@@ -122,22 +128,7 @@ test('an owner whose workflow worker does not serve the host asks once per run, 
   const settings = ownerSettings({ environment: 'elsewhere', continueAsNewAfterPasses: 3, reconcileIntervalMs: 60_000 });
   const owner = env.client.workflow.getHandle(ownerWorkflowId('web', 'elsewhere'));
   const world = new FakeWorld();
-  const firstRun = await withWorkers(
-    env,
-    world,
-    async () => {
-      await request(settings, 'elsewhere-1');
-      const firstRun = (await owner.describe()).runId;
-      await finished(settings, 'elsewhere-1');
-      await eventually(async () => {
-        await env.sleep('1m');
-        expect((await owner.describe()).runId).not.toBe(firstRun);
-      });
-      return firstRun;
-    },
-    ['local'],
-    [],
-  );
+  const firstRun = await withWorkers(env, world, () => deployThenIdleUntilRenewed(settings, 'elsewhere-1'), ['local'], []);
   const steps = stepsIn((await env.client.workflow.getHandle(owner.workflowId, firstRun).fetchHistory()).events ?? []);
   expect(steps.local.filter((step) => step.startsWith('reconcileEnvironment'))).toEqual(['reconcileEnvironment failed']);
   const onHostQueue = `reconcileEnvironment@${hostTaskQueue('local')}`;

@@ -57,6 +57,19 @@ function request(env: TestWorkflowEnvironment, settings: OwnerSettings, id: stri
   return enqueueWithOwner(env.client, taskQueue, { kind: 'deploy', spec, settings });
 }
 
+/** One deploy, then a minute per backstop pass until the owner's run renews; the first run's id. */
+async function deployThenIdleUntilRenewed(env: TestWorkflowEnvironment, settings: OwnerSettings, id: string): Promise<string> {
+  const owner = env.client.workflow.getHandle(ownerWorkflowId('web', settings.environment));
+  await request(env, settings, id);
+  const firstRun = (await owner.describe()).runId;
+  await env.client.workflow.getHandle(id).result();
+  await eventually(async () => {
+    await env.sleep('1m');
+    return (await owner.describe()).runId !== firstRun;
+  });
+  return firstRun;
+}
+
 /**
  * The owner keeps running; a recording ends it so its history is complete.
  * Only once the workers stopped: a workflow terminated during its workflow task
@@ -219,16 +232,7 @@ export const scenarios: Scenario[] = [
     run: async (env) => {
       const settings = ownerSettings({ environment: 'rec-idle', continueAsNewAfterPasses: 2, reconcileIntervalMs: 60_000 });
       const owner = env.client.workflow.getHandle(ownerWorkflowId('web', settings.environment));
-      let firstRun = '';
-      await withWorkers(env, new FakeWorld(), async () => {
-        await request(env, settings, 'rec-idle-1');
-        firstRun = (await owner.describe()).runId;
-        await env.client.workflow.getHandle('rec-idle-1').result();
-        await eventually(async () => {
-          await env.sleep('1m');
-          return (await owner.describe()).runId !== firstRun;
-        });
-      });
+      const firstRun = await withWorkers(env, new FakeWorld(), () => deployThenIdleUntilRenewed(env, settings, 'rec-idle-1'));
       await endOwner(env, settings.environment);
       return [{ file: 'environmentWorkflow/renewed-after-passes', workflowId: owner.workflowId, runId: firstRun }];
     },
@@ -238,17 +242,7 @@ export const scenarios: Scenario[] = [
     run: async (env) => {
       const settings = ownerSettings({ environment: 'rec-idle-elsewhere', continueAsNewAfterPasses: 2, reconcileIntervalMs: 60_000 });
       const owner = env.client.workflow.getHandle(ownerWorkflowId('web', settings.environment));
-      let firstRun = '';
-      const inRun = async () => {
-        await request(env, settings, 'rec-idle-elsewhere-1');
-        firstRun = (await owner.describe()).runId;
-        await env.client.workflow.getHandle('rec-idle-elsewhere-1').result();
-        await eventually(async () => {
-          await env.sleep('1m');
-          return (await owner.describe()).runId !== firstRun;
-        });
-      };
-      await withWorkers(env, new FakeWorld(), inRun, ['local'], []);
+      const firstRun = await withWorkers(env, new FakeWorld(), () => deployThenIdleUntilRenewed(env, settings, 'rec-idle-elsewhere-1'), ['local'], []);
       await endOwner(env, settings.environment);
       return [{ file: 'environmentWorkflow/passes-on-host-queue', workflowId: owner.workflowId, runId: firstRun }];
     },
