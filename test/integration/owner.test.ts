@@ -105,8 +105,9 @@ describe('the environment owner', () => {
     const env = await berth.request('GET', `/v1/projects/${berth.project}/environments/staging`);
     expect(env.body).toMatchObject({ current: { release: record.id }, reconcile: { paused: false } });
     // This worker process serves the host: the passes ran as local activities, none on the host's queue.
+    // How many passes the current run holds depends on timing (the event stream, a continue-as-new), so count at least one.
     const passes = stepsIn((await berth.client.workflow.getHandle(ownerId('staging')).fetchHistory()).events ?? []);
-    expect(passes.local.filter((step) => step === 'reconcileEnvironment').length).toBeGreaterThanOrEqual(3);
+    expect(passes.local.filter((step) => step === 'reconcileEnvironment').length).toBeGreaterThanOrEqual(1);
     expect(passes.scheduled.filter((step) => step.startsWith('reconcileEnvironment'))).toEqual([]);
   });
 
