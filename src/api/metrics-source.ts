@@ -5,6 +5,7 @@ import type { DeployRecord } from '../model/types';
 import type { DeploymentService } from './deployment-service';
 import { deployStatuses } from './list-schemas';
 import { deployTypes, quoted, type DeploySummary } from './visibility';
+import { mapLimit } from '../model/map-limit';
 
 export interface MetricsOptions {
   /** Scrapes within this long of the last one get the same text. */
@@ -16,20 +17,6 @@ export interface MetricsOptions {
   /** Up to this many deploys in visibility, the counts per status come from one listing; beyond it, one count per environment and status. */
   countListLimit?: number;
   now?: () => Date;
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time, keeping the order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**

@@ -28,8 +28,11 @@ const healthSchema = z.strictObject({
 });
 
 const reconcileSchema = z.strictObject({
-  // A backstop only: Docker events heal at once and each host's sweep (src/worker/host-sweep.ts) signals drifted owners every minute.
-  interval: duration.default(600_000),
+  // The owner's own full pass, a backstop only: Docker events heal at once, and each host's sweep
+  // (src/worker/host-sweep.ts) checks every environment each minute and signals only drifted owners.
+  interval: duration.default(3_600_000),
+  // How often the sweep probes the served release's health path, spread over its minutes.
+  probe: duration.default(600_000),
   maxHeals: z.number().int().min(1).max(100).default(3),
   healWindow: duration.default(600_000),
 });

@@ -19,6 +19,7 @@ export function toReleases(rows: Dockerode.ContainerInfo[]): ReleaseContainer[] 
         release: row.Labels[labels.release] ?? '',
         image: row.Labels[labels.image] ?? row.Image,
         digest: row.Labels[labels.digest] ?? '',
+        ...(row.ImageID && { imageId: row.ImageID }),
         ...(Number.isInteger(port) && port > 0 && { port }),
         running: row.State === 'running',
         createdAt: new Date(row.Created * 1000).toISOString(),

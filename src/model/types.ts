@@ -72,6 +72,8 @@ export interface ReleaseContainer {
   release: string;
   image: string;
   digest: string;
+  /** The image the container runs (`sha256:...`), from Docker's listing. */
+  imageId?: string;
   port?: number;
   running: boolean;
   createdAt: string;

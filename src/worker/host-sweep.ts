@@ -2,24 +2,15 @@ import type { BerthConfig } from '../config/schema';
 import { proxyFor } from '../config/schema';
 import { dockerFor } from '../docker/connect';
 import { ContainerClient } from '../docker/container-client';
+import { ImageClient } from '../docker/image-client';
+import { probe } from '../activities/http-probe';
 import type { Logger } from '../logger';
 import type { OwnedRoute } from '../proxy/driver';
 import type { ReleaseContainer } from '../model/types';
 import { createProxyDriver } from './create-proxy-driver';
+import { dueForProbe, healthDrift, imageDrift, servedBy, servedReleases, type Drift, type SweptEnvironment } from './sweep-checks';
 
-/** One environment a host serves, as the sweep compares it. */
-export interface SweptEnvironment {
-  project: string;
-  environment: string;
-  hostname: string;
-}
-
-/** An environment that looks drifted, and why; its owner runs one full reconcile pass. */
-export interface Drift {
-  project: string;
-  environment: string;
-  why: string;
-}
+export type { Drift, SweptEnvironment } from './sweep-checks';
 
 /** Pure: the environments on `host` with the hostname each is served under. */
 export function sweptEnvironments(config: BerthConfig, host: string): SweptEnvironment[] {
@@ -27,20 +18,22 @@ export function sweptEnvironments(config: BerthConfig, host: string): SweptEnvir
     Object.entries(spec.environments)
       // Preview instances have owners of their own; their events and backstop passes heal them.
       .filter(([, env]) => env.host === host && !env.previews)
-      .map(([environment, env]) => ({ project, environment, hostname: env.hostname })),
+      .map(([environment, env]) => ({
+        project,
+        environment,
+        hostname: env.hostname,
+        health: { path: env.health.path, timeoutMs: env.health.timeout },
+        probeEveryMs: env.reconcile.probe,
+      })),
   );
-}
-
-function servedBy(upstream: string, release: ReleaseContainer): boolean {
-  return (release.port !== undefined && upstream.endsWith(`:${release.port}`)) || upstream.startsWith(`${release.name}:`);
 }
 
 /**
  * Pure: what one listing of a host's containers and one of the proxy's routes
  * show as drifted. Only environments with a trace (a container or a route)
  * have an owner to tell. `routes` undefined: the proxy could not be read, so
- * only the containers are judged. Cheap checks only: a wrong digest or an
- * unhealthy release is left to the owner's long backstop pass.
+ * only the containers are judged. The checks that need Docker or the
+ * release itself (src/worker/sweep-checks.ts) follow for the rest.
  */
 export function findDrift(environments: SweptEnvironment[], releasesOf: Map<string, ReleaseContainer[]>, routes: OwnedRoute[] | undefined): Drift[] {
   const drift: Drift[] = [];
@@ -74,28 +67,46 @@ export interface HostSweepSetup {
  * Every `intervalMs`, one container listing and one route listing per host
  * stand in for a pass per environment: only owners whose environment looks
  * drifted are signalled, so an idle environment costs no Temporal action here.
+ * Each sweep also compares the served releases' images with their digests
+ * (one image lookup per digest) and probes the health path of the share of
+ * environments whose turn it is, so each is probed once per `reconcile.probe`.
  */
 export function startHostSweep(setup: HostSweepSetup): { stop(): Promise<void> } {
   const { config, host, log } = setup;
   const environments = sweptEnvironments(config, host);
   const containers = new ContainerClient(dockerFor(config.hosts[host].docker), log);
+  const images = new ImageClient(dockerFor(config.hosts[host].docker), log);
+  const address = config.hosts[host].address;
+  let sweeps = 0;
   const proxy = createProxyDriver(proxyFor(config, host), { log, env: process.env, where: `hosts.${host}.proxy` });
-  // Drift that persists (a paused owner, a heal that keeps failing) is signalled again only after a while.
-  const signalled = new Map<string, number>();
+  // Drift that persists (a paused owner, a heal that keeps failing) is signalled again only after a while;
+  // another kind of drift in the same environment (a route healed, then its release turning unhealthy) at once.
+  const signalled = new Map<string, { at: number; why: string }>();
   const repeatMs = setup.repeatMs ?? 600_000;
   let current: Promise<void> | undefined;
   let stopped = false;
+  // Environments already found drifted need no deeper look: their owners run a full pass.
+  const deeperDrift = async (releases: Map<string, ReleaseContainer[]>, routes: OwnedRoute[], known: Drift[]): Promise<Drift[]> => {
+    const sweep = sweeps++;
+    const served = servedReleases(environments, releases, routes).filter(({ environment }) => !known.some((d) => d.project === environment.project && d.environment === environment.environment));
+    const swapped = await imageDrift(served, (ref) => images.idOf(ref));
+    const due = served.filter(({ environment, index }) => dueForProbe(index, sweep, environment.probeEveryMs, setup.intervalMs) && !swapped.some((d) => d.project === environment.project && d.environment === environment.environment));
+    const sick = await healthDrift(due, address, (url, timeoutMs) => probe({ url, timeoutMs }));
+    return [...swapped, ...sick];
+  };
   const sweep = async () => {
     try {
       const releases = await containers.allReleases();
       const routes = await proxy.listOwned().catch((error: Error) => void log.warn({ error: error.message }, 'sweep could not list proxy routes'));
       const drift = stopped ? [] : findDrift(environments, releases, routes ?? undefined);
+      if (routes && !stopped) drift.push(...(await deeperDrift(releases, routes, drift)));
       const now = Date.now();
       for (const key of signalled.keys()) if (!drift.some((d) => `${d.project}/${d.environment}` === key)) signalled.delete(key);
       for (const { project, environment, why } of drift) {
         const key = `${project}/${environment}`;
-        if (now - (signalled.get(key) ?? -Infinity) < repeatMs) continue;
-        signalled.set(key, now);
+        const before = signalled.get(key);
+        if (before && before.why === why && now - before.at < repeatMs) continue;
+        signalled.set(key, { at: now, why });
         log.info({ project, environment, why }, 'sweep found drift');
         setup.resync(project, environment);
       }

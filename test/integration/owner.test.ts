@@ -72,8 +72,8 @@ describe('the environment owner', () => {
     const owner = await berth.client.workflow.getHandle(ownerId('staging')).query<{ settings: Record<string, number> }>('owner');
     expect(owner.settings).toMatchObject({ reconcileIntervalMs: 1000, maxHeals: 3, healWindowMs: 60_000 });
     const settings = async (environment: string) => (await berth.request('GET', `/v1/projects/${berth.project}/environments/${environment}`)).body.settings.reconcile;
-    expect(await settings('staging')).toEqual({ interval: 1000, maxHeals: 3, healWindow: 60_000 });
-    expect(await settings('queue')).toEqual({ interval: 3_600_000, maxHeals: 3, healWindow: 60_000 });
+    expect(await settings('staging')).toEqual({ interval: 1000, maxHeals: 3, healWindow: 60_000, probe: 600_000 });
+    expect(await settings('queue')).toEqual({ interval: 3_600_000, maxHeals: 3, healWindow: 60_000, probe: 600_000 });
     const [live] = (await berth.releases('staging')).filter((r) => r.running);
 
     const killedAt = Date.now();

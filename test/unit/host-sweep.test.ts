@@ -19,9 +19,10 @@ function row(project: string, environment: string, release: string, state: 'runn
   } as unknown as Dockerode.ContainerInfo;
 }
 
+const health = { path: '/health', timeoutMs: 1000 };
 const environments: SweptEnvironment[] = [
-  { project: 'web', environment: 'staging', hostname: 'staging.web.test' },
-  { project: 'web', environment: 'production', hostname: 'web.test' },
+  { project: 'web', environment: 'staging', hostname: 'staging.web.test', health, probeEveryMs: 600_000 },
+  { project: 'web', environment: 'production', hostname: 'web.test', health, probeEveryMs: 600_000 },
 ];
 const route = (hostname: string, port: number) => ({ ref: `berth_${hostname}`, hostname, upstreams: [`127.0.0.1:${port}`] });
 
@@ -53,17 +54,19 @@ describe('findDrift', () => {
 });
 
 describe('sweptEnvironments', () => {
-  it('lists the environments on one host with their hostnames', () => {
+  it('lists the environments on one host with their hostnames, health paths and probe intervals', () => {
     const config = parseConfig({
       api: { tokens: [{ name: 'ci', secret: 'env:BERTH_TOKEN_CI', scopes: ['deploy'] }] },
       hosts: { a: { docker: 'unix:///var/run/docker.sock' }, b: { docker: 'unix:///var/run/other.sock' } },
       projects: {
         web: {
           image: 'registry.test/web',
-          environments: { staging: { host: 'a', hostname: 'staging.web.test' }, production: { host: 'b', hostname: 'web.test' } },
+          health: { path: '/live', timeout: '3s' },
+          environments: { staging: { host: 'a', hostname: 'staging.web.test', reconcile: { probe: '2m' } }, production: { host: 'b', hostname: 'web.test' } },
         },
       },
     });
-    expect(sweptEnvironments(config, 'a')).toEqual([{ project: 'web', environment: 'staging', hostname: 'staging.web.test' }]);
+    expect(sweptEnvironments(config, 'a')).toEqual([{ project: 'web', environment: 'staging', hostname: 'staging.web.test', health: { path: '/live', timeoutMs: 3000 }, probeEveryMs: 120_000 }]);
+    expect(sweptEnvironments(config, 'b')[0].probeEveryMs).toBe(600_000);
   });
 });

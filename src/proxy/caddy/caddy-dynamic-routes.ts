@@ -7,6 +7,7 @@ import { removeUpstreams, writeUpstreams } from '../dns/upstream-state';
 import type { OwnedRoute, RouteKey, RouteTarget } from '../driver';
 import type { CaddyClient } from './caddy-client';
 import { buildRoute, dynamicNameOf, hostnameOf, routeId, upstreamsOf, type CaddyRoute, type DynamicUpstreams } from './caddy-routes';
+import { mapLimit } from '../../model/map-limit';
 
 /** The upstream responder Berth's Caddy routes ask, and the directory it answers from. */
 export interface UpstreamDnsConfig {
@@ -67,7 +68,8 @@ export class CaddyDynamicRoutes {
 
   async listOwned(): Promise<OwnedRoute[]> {
     const owned = await this.client.listOwned();
-    return Promise.all(owned.map(async ({ route, ...rest }) => ({ ...rest, upstreams: (await this.servedBy(route)) ?? [] })));
+    // A few lookups at a time: a host with a thousand routes would otherwise open a thousand sockets at once.
+    return mapLimit(owned, 16, async ({ route, ...rest }) => ({ ...rest, upstreams: (await this.servedBy(route)) ?? [] }));
   }
 
   private dynamicOf(name: string): DynamicUpstreams {
