@@ -35,7 +35,9 @@ export async function startBerthChild(berth: Harness): Promise<BerthProcess> {
   const overrides = JSON.parse(process.env.BENCH_BERTH_CONFIG ?? '{}') as Record<string, object>;
   const sections = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, { ...(berth.rawConfig[key] as object), ...value }]));
   fs.writeFileSync(configFile, JSON.stringify({ ...berth.rawConfig, ...sections, api: { ...(berth.rawConfig.api as object), listen: `127.0.0.1:${port}` } }, null, 2));
-  const child = await new BerthProcess('all', { configFile, logFile: path.join(dir, `${berth.project}.log`), env: JSON.parse(process.env.BENCH_BERTH_ENV ?? '{}') as NodeJS.ProcessEnv, nodeArgs: process.env.BENCH_BERTH_NODE_ARGS?.split(' ').filter(Boolean) }).start();
+  // As package.json's start script runs it; BENCH_BERTH_ENV wins.
+  const env = { MALLOC_ARENA_MAX: '2', ...(JSON.parse(process.env.BENCH_BERTH_ENV ?? '{}') as NodeJS.ProcessEnv) };
+  const child = await new BerthProcess('all', { configFile, logFile: path.join(dir, `${berth.project}.log`), env, nodeArgs: process.env.BENCH_BERTH_NODE_ARGS?.split(' ').filter(Boolean) }).start();
   berth.apiUrl = `http://127.0.0.1:${port}`;
   return child;
 }

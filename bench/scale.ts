@@ -23,7 +23,8 @@ const idle = Number(process.argv[2] ?? 1000);
 // Default: one backstop interval and a minute, so every owner's pass falls in the window once.
 const idleArg = process.argv[3];
 const interval = process.argv[4];
-const waves = [1, 1, 1, 10, 50];
+// BENCH_SCALE_WAVES=0 skips the growth waves (and Docker's), for a run about idle cost only.
+const waves = process.env.BENCH_SCALE_WAVES === '0' ? [] : [1, 1, 1, 10, 50];
 const names = Array.from({ length: Math.max(idle, 50) }, (_, i) => `e${i}`);
 
 /**
@@ -111,7 +112,7 @@ async function measure(berth: Harness, pid: number): Promise<void> {
   // The same waves straight through Docker: what the host itself costs at that concurrency, and what Berth adds above it.
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
   const floors: string[] = [];
-  for (const size of [1, 1, 1, 10, 50]) {
+  for (const size of waves) {
     const { result: took, line } = await cpuSplitOf({ berth: pid }, () => dockerAloneWave(docker, berth.image('v1'), size, 32000));
     console.log(`${size} at once, Docker alone: create + start → first 200 ${summary(took)}\n  ${line}`);
     if (size > 1) floors.push(`${size} at once ${median(took)} ms`);
@@ -121,8 +122,8 @@ async function measure(berth: Harness, pid: number): Promise<void> {
 
   const idleNames = names.slice(0, idle);
   const fillStartedAt = Date.now();
-  // The first 50 already serve since the waves.
-  for (let i = 50; i < idle; i += 50) await wave(berth, idleNames.slice(i, i + 50), 'v1');
+  // The first 50 already serve since the waves, if they ran.
+  for (let i = waves.length ? 50 : 0; i < idle; i += 50) await wave(berth, idleNames.slice(i, i + 50), 'v1');
   console.log(`${idle} environments serving after ${Math.round((Date.now() - fillStartedAt) / 1000)} s; idle for ${idleS} s, reconcile interval ${interval ?? 'default'}`);
   await sleep(10_000);
 

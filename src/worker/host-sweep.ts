@@ -52,6 +52,27 @@ export function findDrift(environments: SweptEnvironment[], releasesOf: Map<stri
   return drift;
 }
 
+/** When each drifted environment's owner was last signalled, and why. */
+export type Signalled = Map<string, { at: number; why: string }>;
+
+/**
+ * The drift whose owners to signal now, recorded in `signalled`. Drift that
+ * persists (a paused owner, a heal that keeps failing) is signalled again
+ * only after `repeatMs`; another kind of drift in the same environment (a
+ * route healed, then its release turning unhealthy) at once. An environment
+ * no longer drifted is forgotten.
+ */
+export function toSignal(drift: Drift[], signalled: Signalled, now: number, repeatMs: number): Drift[] {
+  for (const key of signalled.keys()) if (!drift.some((d) => `${d.project}/${d.environment}` === key)) signalled.delete(key);
+  return drift.filter(({ project, environment, why }) => {
+    const key = `${project}/${environment}`;
+    const before = signalled.get(key);
+    if (before && before.why === why && now - before.at < repeatMs) return false;
+    signalled.set(key, { at: now, why });
+    return true;
+  });
+}
+
 export interface HostSweepSetup {
   config: BerthConfig;
   host: string;
@@ -79,9 +100,7 @@ export function startHostSweep(setup: HostSweepSetup): { stop(): Promise<void> }
   const address = config.hosts[host].address;
   let sweeps = 0;
   const proxy = createProxyDriver(proxyFor(config, host), { log, env: process.env, where: `hosts.${host}.proxy` });
-  // Drift that persists (a paused owner, a heal that keeps failing) is signalled again only after a while;
-  // another kind of drift in the same environment (a route healed, then its release turning unhealthy) at once.
-  const signalled = new Map<string, { at: number; why: string }>();
+  const signalled: Signalled = new Map();
   const repeatMs = setup.repeatMs ?? 600_000;
   let current: Promise<void> | undefined;
   let stopped = false;
@@ -100,13 +119,7 @@ export function startHostSweep(setup: HostSweepSetup): { stop(): Promise<void> }
       const routes = await proxy.listOwned().catch((error: Error) => void log.warn({ error: error.message }, 'sweep could not list proxy routes'));
       const drift = stopped ? [] : findDrift(environments, releases, routes ?? undefined);
       if (routes && !stopped) drift.push(...(await deeperDrift(releases, routes, drift)));
-      const now = Date.now();
-      for (const key of signalled.keys()) if (!drift.some((d) => `${d.project}/${d.environment}` === key)) signalled.delete(key);
-      for (const { project, environment, why } of drift) {
-        const key = `${project}/${environment}`;
-        const before = signalled.get(key);
-        if (before && before.why === why && now - before.at < repeatMs) continue;
-        signalled.set(key, { at: now, why });
+      for (const { project, environment, why } of toSignal(drift, signalled, Date.now(), repeatMs)) {
         log.info({ project, environment, why }, 'sweep found drift');
         setup.resync(project, environment);
       }

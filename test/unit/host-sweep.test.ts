@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { releasesByEnvironment } from '../../src/docker/release-list';
-import { findDrift as findDriftIn, sweptEnvironments, type SweptEnvironment } from '../../src/worker/host-sweep';
+import { findDrift as findDriftIn, sweptEnvironments, toSignal, type Signalled, type SweptEnvironment } from '../../src/worker/host-sweep';
 
 /** The sweep reads one listing grouped by environment, as ContainerClient.allReleases does. */
 function findDrift(environments: SweptEnvironment[], rows: Dockerode.ContainerInfo[], routes: Parameters<typeof findDriftIn>[2]) {
@@ -68,5 +68,20 @@ describe('sweptEnvironments', () => {
     });
     expect(sweptEnvironments(config, 'a')).toEqual([{ project: 'web', environment: 'staging', hostname: 'staging.web.test', health: { path: '/live', timeoutMs: 3000 }, probeEveryMs: 120_000 }]);
     expect(sweptEnvironments(config, 'b')[0].probeEveryMs).toBe(600_000);
+  });
+});
+
+describe('toSignal', () => {
+  const drift = (environment: string, why: string) => ({ project: 'web', environment, why });
+
+  it('signals lasting drift again only after the repeat interval, another kind at once, and forgets what was healed', () => {
+    const signalled: Signalled = new Map();
+    expect(toSignal([drift('a', 'route missing')], signalled, 0, 600_000)).toEqual([drift('a', 'route missing')]);
+    expect(toSignal([drift('a', 'route missing')], signalled, 60_000, 600_000)).toEqual([]);
+    expect(toSignal([drift('a', 'route missing')], signalled, 600_000, 600_000)).toEqual([drift('a', 'route missing')]);
+    expect(toSignal([drift('a', 'r1 fails its health check: HTTP 404')], signalled, 660_000, 600_000)).toEqual([drift('a', 'r1 fails its health check: HTTP 404')]);
+    expect(toSignal([], signalled, 720_000, 600_000)).toEqual([]);
+    expect(signalled.size).toBe(0);
+    expect(toSignal([drift('a', 'r1 fails its health check: HTTP 404')], signalled, 780_000, 600_000)).toHaveLength(1);
   });
 });

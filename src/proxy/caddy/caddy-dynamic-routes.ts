@@ -1,13 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../../logger';
 import { formatListen } from '../../model/listen';
-import { querySrvUpstreams } from '../dns/dns-query';
+import { querySrvMany, querySrvUpstreams } from '../dns/dns-query';
 import { srvName, srvTargets } from '../dns/upstream-names';
 import { removeUpstreams, writeUpstreams } from '../dns/upstream-state';
 import type { OwnedRoute, RouteKey, RouteTarget } from '../driver';
 import type { CaddyClient } from './caddy-client';
 import { buildRoute, dynamicNameOf, hostnameOf, routeId, upstreamsOf, type CaddyRoute, type DynamicUpstreams } from './caddy-routes';
-import { mapLimit } from '../../model/map-limit';
 
 /** The upstream responder Berth's Caddy routes ask, and the directory it answers from. */
 export interface UpstreamDnsConfig {
@@ -68,8 +67,13 @@ export class CaddyDynamicRoutes {
 
   async listOwned(): Promise<OwnedRoute[]> {
     const owned = await this.client.listOwned();
-    // A few lookups at a time: a host with a thousand routes would otherwise open a thousand sockets at once.
-    return mapLimit(owned, 16, async ({ route, ...rest }) => ({ ...rest, upstreams: (await this.servedBy(route)) ?? [] }));
+    // One socket for all of them: a host sweep lists every route each minute.
+    const answers = await querySrvMany(this.config.address, owned.flatMap(({ route }) => dynamicNameOf(route) ?? []), 500);
+    return owned.map(({ route, ...rest }) => {
+      const name = dynamicNameOf(route);
+      const answered = name ? answers.get(name) : undefined;
+      return { ...rest, upstreams: (answered?.length ? answered : upstreamsOf(route)) ?? [] };
+    });
   }
 
   private dynamicOf(name: string): DynamicUpstreams {
