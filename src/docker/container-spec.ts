@@ -87,6 +87,11 @@ export function buildContainerOptions(input: ContainerInput): Dockerode.Containe
 export function upstreamFor(spec: DeploySpec, name: string, port: number | undefined, address: string): string {
   if (spec.network !== 'host') return `${name}:${containerPort}`;
   if (port === undefined) throw invalidSpec(`deployment ${spec.deploymentId}: host networking needs a port`);
+  return addressPort(address, port);
+}
+
+/** `address:port` for a host's address as configured, an IPv6 one bracketed once. */
+export function addressPort(address: string, port: number): string {
   return `${address.includes(':') && !address.startsWith('[') ? `[${address}]` : address}:${port}`;
 }
 

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { OwnedRoute } from '../proxy/driver';
 import type { ReleaseContainer } from '../model/types';
 import { createProxyDriver } from './create-proxy-driver';
-import { dueForProbe, healthDrift, imageDrift, servedBy, servedReleases, type Drift, type SweptEnvironment } from './sweep-checks';
+import { dueForProbe, healthDrift, imageDrift, keyOf, servedBy, servedReleases, type Drift, type SweptEnvironment } from './sweep-checks';
 
 export type { Drift, SweptEnvironment } from './sweep-checks';
 
@@ -39,7 +39,7 @@ export function findDrift(environments: SweptEnvironment[], releasesOf: Map<stri
   const drift: Drift[] = [];
   const routeOf = new Map((routes ?? []).map((owned) => [owned.hostname, owned]));
   for (const { project, environment, hostname } of environments) {
-    const releases = releasesOf.get(`${project}/${environment}`) ?? [];
+    const releases = releasesOf.get(keyOf({ project, environment })) ?? [];
     const route = routeOf.get(hostname);
     if (releases.length === 0 && !route) continue;
     const running = releases.filter((release) => release.running);
@@ -63,12 +63,13 @@ export type Signalled = Map<string, { at: number; why: string }>;
  * no longer drifted is forgotten.
  */
 export function toSignal(drift: Drift[], signalled: Signalled, now: number, repeatMs: number): Drift[] {
-  for (const key of signalled.keys()) if (!drift.some((d) => `${d.project}/${d.environment}` === key)) signalled.delete(key);
-  return drift.filter(({ project, environment, why }) => {
-    const key = `${project}/${environment}`;
+  const drifted = new Set(drift.map(keyOf));
+  for (const key of signalled.keys()) if (!drifted.has(key)) signalled.delete(key);
+  return drift.filter((d) => {
+    const key = keyOf(d);
     const before = signalled.get(key);
-    if (before && before.why === why && now - before.at < repeatMs) return false;
-    signalled.set(key, { at: now, why });
+    if (before && before.why === d.why && now - before.at < repeatMs) return false;
+    signalled.set(key, { at: now, why: d.why });
     return true;
   });
 }
@@ -95,8 +96,9 @@ export interface HostSweepSetup {
 export function startHostSweep(setup: HostSweepSetup): { stop(): Promise<void> } {
   const { config, host, log } = setup;
   const environments = sweptEnvironments(config, host);
-  const containers = new ContainerClient(dockerFor(config.hosts[host].docker), log);
-  const images = new ImageClient(dockerFor(config.hosts[host].docker), log);
+  const docker = dockerFor(config.hosts[host].docker);
+  const containers = new ContainerClient(docker, log);
+  const images = new ImageClient(docker, log);
   const address = config.hosts[host].address;
   let sweeps = 0;
   const proxy = createProxyDriver(proxyFor(config, host), { log, env: process.env, where: `hosts.${host}.proxy` });
@@ -107,9 +109,11 @@ export function startHostSweep(setup: HostSweepSetup): { stop(): Promise<void> }
   // Environments already found drifted need no deeper look: their owners run a full pass.
   const deeperDrift = async (releases: Map<string, ReleaseContainer[]>, routes: OwnedRoute[], known: Drift[]): Promise<Drift[]> => {
     const sweep = sweeps++;
-    const served = servedReleases(environments, releases, routes).filter(({ environment }) => !known.some((d) => d.project === environment.project && d.environment === environment.environment));
+    const skip = new Set(known.map(keyOf));
+    const served = servedReleases(environments, releases, routes).filter(({ environment }) => !skip.has(keyOf(environment)));
     const swapped = await imageDrift(served, (ref) => images.idOf(ref));
-    const due = served.filter(({ environment, index }) => dueForProbe(index, sweep, environment.probeEveryMs, setup.intervalMs) && !swapped.some((d) => d.project === environment.project && d.environment === environment.environment));
+    swapped.forEach((d) => skip.add(keyOf(d)));
+    const due = served.filter(({ environment, index }) => !skip.has(keyOf(environment)) && dueForProbe(index, sweep, environment.probeEveryMs, setup.intervalMs));
     const sick = await healthDrift(due, address, (url, timeoutMs) => probe({ url, timeoutMs }));
     return [...swapped, ...sick];
   };

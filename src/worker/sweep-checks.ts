@@ -1,3 +1,4 @@
+import { addressPort } from '../docker/container-spec';
 import { mapLimit } from '../model/map-limit';
 import { parseImageRef } from '../model/image-ref';
 import type { OwnedRoute } from '../proxy/driver';
@@ -28,6 +29,11 @@ export interface Served {
   releases: ReleaseContainer[];
 }
 
+/** `project/environment`: how the sweep keys environments and their drift. */
+export function keyOf({ project, environment }: { project: string; environment: string }): string {
+  return `${project}/${environment}`;
+}
+
 export function servedBy(upstream: string, release: ReleaseContainer): boolean {
   return (release.port !== undefined && upstream.endsWith(`:${release.port}`)) || upstream.startsWith(`${release.name}:`);
 }
@@ -37,7 +43,7 @@ export function servedReleases(environments: SweptEnvironment[], releasesOf: Map
   const routeOf = new Map(routes.map((owned) => [owned.hostname, owned]));
   return environments.flatMap((environment, index) => {
     const route = routeOf.get(environment.hostname);
-    const running = (releasesOf.get(`${environment.project}/${environment.environment}`) ?? []).filter((release) => release.running);
+    const running = (releasesOf.get(keyOf(environment)) ?? []).filter((release) => release.running);
     const releases = running.filter((release) => route?.upstreams.some((upstream) => servedBy(upstream, release)));
     return releases.length > 0 ? [{ environment, index, releases }] : [];
   });
@@ -83,15 +89,14 @@ export async function imageDrift(served: Served[], idOf: (ref: string) => Promis
  * probes again before it restarts anything.
  */
 export async function healthDrift(served: Served[], address: string, probe: (url: string, timeoutMs: number) => Promise<string | undefined>, concurrency = 8): Promise<Drift[]> {
-  const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
   const work = served.flatMap(({ environment, releases }) =>
     releases.filter((release) => release.port !== undefined).map((release) => ({ environment, release })),
   );
   const failed = new Map<string, Drift>();
   await mapLimit(work, concurrency, async ({ environment, release }) => {
-    const key = `${environment.project}/${environment.environment}`;
+    const key = keyOf(environment);
     if (failed.has(key)) return;
-    const problem = await probe(`http://${host}:${release.port}${environment.health.path}`, environment.health.timeoutMs);
+    const problem = await probe(`http://${addressPort(address, release.port!)}${environment.health.path}`, environment.health.timeoutMs);
     if (problem) failed.set(key, { project: environment.project, environment: environment.environment, why: `${release.name} fails its health check: ${problem}` });
   });
   return [...failed.values()];

@@ -71,8 +71,7 @@ export class CaddyDynamicRoutes {
     const answers = await querySrvMany(this.config.address, owned.flatMap(({ route }) => dynamicNameOf(route) ?? []), 500);
     return owned.map(({ route, ...rest }) => {
       const name = dynamicNameOf(route);
-      const answered = name ? answers.get(name) : undefined;
-      return { ...rest, upstreams: (answered?.length ? answered : upstreamsOf(route)) ?? [] };
+      return { ...rest, upstreams: servedFrom(route, name ? answers.get(name) : undefined) ?? [] };
     });
   }
 
@@ -83,8 +82,7 @@ export class CaddyDynamicRoutes {
   private async servedBy(route: CaddyRoute): Promise<string[] | undefined> {
     const name = dynamicNameOf(route);
     if (!name) return upstreamsOf(route);
-    const answered = await querySrvUpstreams(this.config.address, name, 500);
-    return answered?.length ? answered : upstreamsOf(route);
+    return servedFrom(route, await querySrvUpstreams(this.config.address, name, 500));
   }
 
   private async confirmed(name: string, upstreams: string[]): Promise<boolean> {
@@ -97,4 +95,9 @@ export class CaddyDynamicRoutes {
     }
     return false;
   }
+}
+
+/** What a dynamic route serves: the responder's answer, or the route's static fallback when it has none (as Caddy does). */
+function servedFrom(route: CaddyRoute, answered: string[] | undefined): string[] | undefined {
+  return answered?.length ? answered : upstreamsOf(route);
 }
