@@ -9,12 +9,15 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-# Two malloc arenas: the Temporal core's threads otherwise keep freed memory in arenas of their own (README, "Performance").
-ENV NODE_ENV=production MALLOC_ARENA_MAX=2
+# jemalloc gives freed memory back; glibc's malloc keeps it (README, "Performance"). scripts/start-berth.sh preloads it.
+RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY scripts/start-berth.sh ./scripts/
 # The worker reaches Docker through the mounted socket: give it the socket's group
 # (docker-compose.temporal.yml: group_add with DOCKER_GID).
 USER node
-CMD ["node", "dist/main.js"]
+ENTRYPOINT ["bash", "scripts/start-berth.sh"]
+CMD ["all"]

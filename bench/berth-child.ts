@@ -17,7 +17,7 @@ export function cpuSecondsOf(pid: number): number {
 }
 
 /**
- * Berth as `npm start` runs it, `node dist/main.js` (worker and API in one
+ * Berth as `npm start` runs it, scripts/start-berth.sh (worker and API in one
  * process), with the harness's configuration, so what it costs is measured
  * apart from the benchmark driving it. The harness's requests go to its API
  * from then on; the harness itself must run no workers. To try a setting or
@@ -35,9 +35,10 @@ export async function startBerthChild(berth: Harness): Promise<BerthProcess> {
   const overrides = JSON.parse(process.env.BENCH_BERTH_CONFIG ?? '{}') as Record<string, object>;
   const sections = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [key, { ...(berth.rawConfig[key] as object), ...value }]));
   fs.writeFileSync(configFile, JSON.stringify({ ...berth.rawConfig, ...sections, api: { ...(berth.rawConfig.api as object), listen: `127.0.0.1:${port}` } }, null, 2));
-  // As package.json's start script runs it; BENCH_BERTH_ENV wins.
-  const env = { MALLOC_ARENA_MAX: '2', ...(JSON.parse(process.env.BENCH_BERTH_ENV ?? '{}') as NodeJS.ProcessEnv) };
-  const child = await new BerthProcess('all', { configFile, logFile: path.join(dir, `${berth.project}.log`), env, nodeArgs: process.env.BENCH_BERTH_NODE_ARGS?.split(' ').filter(Boolean) }).start();
+  // Through scripts/start-berth.sh, as `npm start` runs it (jemalloc); BENCH_BERTH_ENV adds to its environment ({"BERTH_ALLOCATOR":"glibc"}).
+  const env = JSON.parse(process.env.BENCH_BERTH_ENV ?? '{}') as NodeJS.ProcessEnv;
+  const nodeArgs = process.env.BENCH_BERTH_NODE_ARGS?.split(' ').filter(Boolean);
+  const child = await new BerthProcess('all', { configFile, logFile: path.join(dir, `${berth.project}.log`), env, nodeArgs, startScript: true }).start();
   berth.apiUrl = `http://127.0.0.1:${port}`;
   return child;
 }
@@ -73,5 +74,25 @@ export function threadSplit(before: Map<string, number>, after: Map<string, numb
     .filter(([, seconds]) => seconds >= 0.05)
     .sort((a, b) => b[1] - a[1])
     .map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`)
+    .join(', ');
+}
+
+/**
+ * Where a process's RSS sits, from /proc/<pid>/smaps: glibc's main heap, the other anonymous
+ * mappings (V8's pages, malloc's other arenas, thread stacks), and the files mapped in.
+ */
+export function rssMap(pid: number): string {
+  const totals = new Map<string, number>();
+  let current = '';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) current = header[1] ? (header[1].startsWith('/') ? path.basename(header[1]) : header[1]) : 'anonymous';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) totals.set(current, (totals.get(current) ?? 0) + Number(rss[1]));
+  }
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([, kb]) => kb >= 1024)
+    .map(([name, kb]) => `${name} ${Math.round(kb / 1024)} MB`)
     .join(', ');
 }

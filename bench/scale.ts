@@ -11,7 +11,7 @@
 import Docker from 'dockerode';
 import { dockerAloneWave } from './docker-alone';
 import { cpuSplitOf } from './cpu-split';
-import { cpuByThread, cpuSecondsOf, heapOf, rssOf, startBerthChild, threadSplit } from './berth-child';
+import { cpuByThread, cpuSecondsOf, heapOf, rssMap, rssOf, startBerthChild, threadSplit } from './berth-child';
 import { runInWorld } from './in-world';
 import { median, sleep, summary } from './stats';
 import type { Harness } from '../test/support/berth-harness';
@@ -97,6 +97,10 @@ runInWorld({
 
 async function measure(berth: Harness, pid: number): Promise<void> {
   const startRss = rssOf(pid);
+  // Once what start-up freed has been given back (jemalloc purges after 5 s).
+  await sleep(30_000);
+  const settledRss = rssOf(pid);
+  const startMap = rssMap(pid);
   const intervalMs = berth.config.projects[berth.project].environments.e0.reconcile.interval;
   const idleS = idleArg ? Number(idleArg) : intervalMs / 1000 + 60;
   const ratios: string[] = [];
@@ -144,7 +148,8 @@ async function measure(berth: Harness, pid: number): Promise<void> {
   const after = await ownerActions(berth, idleNames);
   const perEnvHour = (n: number) => ((n / idle) * 3600) / wallS;
   const d = { timers: after.timers - before.actions.timers, activities: after.activities - before.actions.activities, signals: after.signals - before.actions.signals, workflowTasks: after.workflowTasks - before.actions.workflowTasks };
-  console.log(`idle ${idle} × ${Math.round(wallS)} s: Berth (worker + API, one process) RSS max ${Math.round(maxRss / 2 ** 20)} MB, at the end ${Math.round(endRss / 2 ** 20)} MB (${Math.round(startRss / 2 ** 20)} MB after start, before any deploy)`);
+  console.log(`idle ${idle} × ${Math.round(wallS)} s: Berth (worker + API, one process) RSS max ${Math.round(maxRss / 2 ** 20)} MB, at the end ${Math.round(endRss / 2 ** 20)} MB (${Math.round(startRss / 2 ** 20)} MB after start, ${Math.round(settledRss / 2 ** 20)} MB 30 s later, before any deploy)`);
+  console.log(`idle: RSS by mapping 30 s after start: ${startMap}; at the end: ${rssMap(pid)}`);
   console.log(`idle: Berth CPU by thread: ${threads} (process ${cpuS.toFixed(1)} s)`);
   console.log(`idle: Berth CPU ${((cpuS / wallS) * 100).toFixed(2)}% of one core; Temporal dev server CPU ${((temporalS / wallS) * 100).toFixed(2)}% of one core (shared with other users of the world)`);
   const passes = d.activities / idle;

@@ -5,8 +5,8 @@ set -euo pipefail
 
 mode="${1:-}"
 case "$mode" in
-  runtime) packages=(docker.io caddy docker-registry busybox-static) ;;
-  test) packages=(docker.io caddy docker-registry busybox-static docker-compose wrk nginx postgresql chromium openjdk-17-jre-headless maven) ;;
+  runtime) packages=(docker.io caddy docker-registry busybox-static libjemalloc2) ;;
+  test) packages=(docker.io caddy docker-registry busybox-static libjemalloc2 docker-compose wrk nginx postgresql chromium openjdk-17-jre-headless maven) ;;
   *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
 esac
 

@@ -9,6 +9,17 @@ export interface EmbeddedProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The environment without the allocator scripts/start-berth.sh preloads for
+ * Berth (it marks it in BERTH_PRELOADED): the daemons Berth starts (dockerd,
+ * Caddy, Temporal, the registry) keep their own.
+ */
+export function withoutBerthAllocator(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!env.BERTH_PRELOADED || env.LD_PRELOAD !== env.BERTH_PRELOADED) return env;
+  const { LD_PRELOAD: _preload, MALLOC_CONF: _conf, BERTH_PRELOADED: _marker, ...rest } = env;
+  return rest;
+}
+
 /** Starts a long-running child whose stdout and stderr go to logFile. */
 export async function spawnToLog(
   command: string,
@@ -18,7 +29,7 @@ export async function spawnToLog(
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const fd = fs.openSync(options.logFile, 'a');
   try {
-    const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: options.env ?? process.env, cwd: options.cwd });
+    const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: withoutBerthAllocator(options.env ?? process.env), cwd: options.cwd });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (error) => reject(new Error(`cannot start ${command}: ${error.message}`)));

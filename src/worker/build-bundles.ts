@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { prebuiltBundlePath } from './workflow-bundles';
+import { prebuiltBundlePath, withoutSourcesContent } from './workflow-bundles';
 
 /**
  * `npm run build`'s last step: bundles the compiled workflows once, with and
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quiet });
     const target = prebuiltBundlePath(encodedFailures);
     // A worker starting meanwhile must never read half a bundle.
-    fs.writeFileSync(`${target}.partial`, code);
+    fs.writeFileSync(`${target}.partial`, withoutSourcesContent(code));
     fs.renameSync(`${target}.partial`, target);
   }
 }

@@ -27,3 +27,18 @@ export function workflowSource(failureConverterPath: string | undefined, root = 
   if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestWorkflowSource(root)) return { workflowBundle: { codePath: bundle } };
   return { workflowsPath: require.resolve(path.join(root, 'workflows')) };
 }
+
+/**
+ * The bundle with its inline source map's `sourcesContent` removed (about two
+ * thirds of the bundle). The mappings stay, so the Web UI's stack traces still
+ * name the original files and lines. The SDK reads the map in the main thread
+ * and again in the workflow thread, and keeps it for the worker's life.
+ */
+export function withoutSourcesContent(code: string): string {
+  const at = code.lastIndexOf('//# sourceMappingURL=data:');
+  const base64 = at < 0 ? -1 : code.indexOf('base64,', at);
+  if (base64 < 0) return code;
+  const map = JSON.parse(Buffer.from(code.slice(base64 + 'base64,'.length).trimEnd(), 'base64').toString('utf8')) as { sourcesContent?: unknown };
+  delete map.sourcesContent;
+  return `${code.slice(0, base64 + 'base64,'.length)}${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+}

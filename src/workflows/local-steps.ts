@@ -1,4 +1,4 @@
-import { ActivityCancellationType, ApplicationFailure, patched, proxyLocalActivities, type LocalActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, ApplicationFailure, CancellationScope, isCancellation, log, patched, proxyLocalActivities, type LocalActivityOptions } from '@temporalio/workflow';
 import type { HostActivities } from '../activities';
 import { hostNotLocalType, isLocalHostStep } from '../model/local-steps';
 
@@ -42,13 +42,38 @@ export class LocalSteps {
     if (!this.hostElsewhere && isLocalHostStep(name)) {
       const local = proxyLocalActivities<Record<string, AnyActivity>>(summary ? { ...localStepOptions, summary } : localStepOptions)[name];
       try {
-        return await local(...args);
+        return await runLocal(name, () => local(...args));
       } catch (error) {
         if (!hostNotLocal(error)) throw error;
         this.hostElsewhere = true;
       }
     }
     return (regular(summary) as unknown as Record<string, AnyActivity>)[name](...args);
+  }
+}
+
+/** How often a local activity that ended cancelled unasked is run again before the cancel stands. */
+const unaskedCancelReruns = 3;
+
+/**
+ * Runs a local activity again when it ends cancelled though this workflow did
+ * not cancel it. The SDK's core cancels a run's local activities when it evicts
+ * the run from a full workflow cache, and one that was backing off before a
+ * retry is resolved as cancelled in the evicted run at once. Taken at its word,
+ * that ended a deploy under 50 concurrent deploys as "cancelled during switch",
+ * though nobody had cancelled it. Running again is safe: the quick steps are
+ * idempotent, and the evicted run's commands are dropped before replay anyway.
+ */
+export async function runLocal<T>(name: string, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const unasked = isCancellation(error) && !CancellationScope.current().consideredCancelled;
+      // Runs from before this rule let the cancel stand.
+      if (!unasked || attempt > unaskedCancelReruns || !patched('local-unasked-cancel-rerun')) throw error;
+      log.warn('local activity ended cancelled though the workflow did not cancel it; running it again', { activity: name, attempt });
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { log, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import { hostNotLocal } from './local-steps';
+import { hostNotLocal, runLocal } from './local-steps';
 import { Announcer } from './announcer';
 import type { HostActivities } from '../activities';
 import { healCapReached, type OwnerState } from './environment-state';
@@ -63,7 +63,7 @@ async function reconcileEnvironment(owner: OwnerState, summary: string): Promise
   if (!owner.reconcileElsewhere && patched('owner-local-reconcile')) {
     const local = proxyLocalActivities<HostActivities>({ ...reconcileOptions, summary, retry: { ...reconcileOptions.retry, nonRetryableErrorTypes: ['NotFoundError'] } });
     try {
-      return await local.reconcileEnvironment(spec, release, upstream);
+      return await runLocal('reconcileEnvironment', () => local.reconcileEnvironment(spec, release, upstream));
     } catch (error) {
       if (!hostNotLocal(error)) throw error;
       owner.reconcileElsewhere = true;

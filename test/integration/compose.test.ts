@@ -36,8 +36,9 @@ describe('docker-compose.temporal.yml', () => {
     const schemaScript = config.services['temporal-schema'].command.join('\n');
     for (const step of ['temporal-sql-tool', 'setup-schema', 'update-schema', 'postgresql/v12']) expect(schemaScript).toContain(step);
     expect(JSON.stringify(config)).not.toContain('auto-setup');
-    expect(config.services['berth-worker'].command).toEqual(['node', 'dist/main.js', 'worker']);
-    expect(config.services['berth-api'].command).toEqual(['node', 'dist/main.js', 'api']);
+    // The image's entrypoint is scripts/start-berth.sh (jemalloc); the command is Berth's role.
+    expect(config.services['berth-worker'].command).toEqual(['worker']);
+    expect(config.services['berth-api'].command).toEqual(['api']);
     expect(config.services['berth-worker'].network_mode).toBe('host');
     // The image runs as `node`: the socket's group lets it reach Docker.
     expect(config.services['berth-worker'].group_add).toEqual([dockerGid]);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import pino from 'pino';
-import { assertEmbeddedPortsFree, berthPid, environOf, freshClone, npmStart, repoRoot, stopNpmStart } from '../support/npm-start';
+import { assertEmbeddedPortsFree, berthPid, caddyPid, environOf, freshClone, npmStart, repoRoot, stopNpmStart } from '../support/npm-start';
 import { readmeCommands, type ReadmeCommand } from '../support/readme-commands';
 import { worldLogDir } from '../support/world';
 import { isFinal } from '../../src/model/types';
@@ -80,10 +80,16 @@ describe("the README's first deploy", () => {
     expect(await sh('git status --porcelain')).toBe('');
   });
 
-  it('runs Berth with glibc limited to two malloc arenas, which keeps the RSS after bursts down', () => {
+  it('runs Berth with jemalloc, which gives the memory freed after bursts back', () => {
     const pid = berthPid(berth!);
     expect(pid).toBeDefined();
-    expect(environOf(pid!, 'MALLOC_ARENA_MAX')).toBe('2');
+    expect(environOf(pid!, 'MALLOC_CONF')).toContain('background_thread:true');
+    // Loaded, not only named: the library is mapped into Berth's process.
+    expect(fs.readFileSync(`/proc/${pid}/maps`, 'utf8')).toMatch(/libjemalloc\.so\.2$/m);
+    // The Caddy it started keeps its own allocator.
+    const caddy = caddyPid(berth!);
+    expect(caddy).toBeDefined();
+    expect(environOf(caddy!, 'LD_PRELOAD')).toBeUndefined();
   });
 
   it('stops on SIGTERM, and stops everything it started (Temporal, Caddy, the upstream responder) itself', async () => {

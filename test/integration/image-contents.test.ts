@@ -48,7 +48,12 @@ describe('the Berth image', () => {
     expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/^RUN npm run build/m);
 
     const { copies, prunes } = dockerfile();
-    expect(copies).toEqual(expect.arrayContaining([['/app/dist', './dist'], ['/app/node_modules', './node_modules'], ['package.json', './']]));
+    expect(copies).toEqual(expect.arrayContaining([['/app/dist', './dist'], ['/app/node_modules', './node_modules'], ['package.json', './'], ['scripts/start-berth.sh', './scripts/']]));
+    // Berth runs as `npm start` runs it: through the start script, with jemalloc installed for it.
+    const final = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8').split(/^FROM /m).pop()!;
+    expect(final).toMatch(/^RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2/m);
+    expect(final).toMatch(/^ENTRYPOINT \["bash", "scripts\/start-berth.sh"\]$/m);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start).toMatch(/bash scripts\/start-berth.sh$/);
     // Dev packages are pruned from the image: each package the code loads must be a runtime dependency.
     expect(prunes).toBe(true);
     const { dependencies } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

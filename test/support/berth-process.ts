@@ -4,6 +4,7 @@ import path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
 export const distMain = path.join(root, 'dist', 'main.js');
+const startScript = path.join(root, 'scripts', 'start-berth.sh');
 
 function newestMtime(dir: string): number {
   return Math.max(
@@ -30,7 +31,15 @@ export class BerthProcess {
 
   constructor(
     readonly role: 'worker' | 'api' | 'all',
-    private readonly options: { configFile: string; logFile: string; env?: NodeJS.ProcessEnv; args?: string[]; nodeArgs?: string[] },
+    private readonly options: {
+      configFile: string;
+      logFile: string;
+      env?: NodeJS.ProcessEnv;
+      args?: string[];
+      nodeArgs?: string[];
+      /** Through scripts/start-berth.sh, as `npm start` runs it (its allocator); nodeArgs then go in NODE_OPTIONS. */
+      startScript?: boolean;
+    },
   ) {}
 
   get pid(): number | undefined {
@@ -40,9 +49,14 @@ export class BerthProcess {
   /** Starts it and waits (bounded) until it logs that it is up. */
   async start(timeoutMs = 120_000): Promise<this> {
     const fd = fs.openSync(this.options.logFile, 'a');
-    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), distMain, this.role, ...(this.options.args ?? [])], {
+    const env: NodeJS.ProcessEnv = { ...process.env, BERTH_CONFIG: this.options.configFile, BERTH_LOG_LEVEL: 'info', ...this.options.env };
+    const berthArgs = [this.role, ...(this.options.args ?? [])];
+    const nodeArgs = this.options.nodeArgs ?? [];
+    const [command, args] = this.options.startScript ? ['bash', [startScript, ...berthArgs]] : [process.execPath, [...nodeArgs, distMain, ...berthArgs]];
+    if (this.options.startScript && nodeArgs.length) env.NODE_OPTIONS = [env.NODE_OPTIONS, ...nodeArgs].filter(Boolean).join(' ');
+    const child = spawn(command, args, {
       cwd: path.dirname(this.options.configFile),
-      env: { ...process.env, BERTH_CONFIG: this.options.configFile, BERTH_LOG_LEVEL: 'info', ...this.options.env },
+      env,
       stdio: ['ignore', fd, fd],
     });
     fs.closeSync(fd);

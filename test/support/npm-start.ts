@@ -86,7 +86,12 @@ export async function npmStart(cwd: string, logFile: string, timeoutMs: number):
 
 /** Berth's own node process under `npm start`: node itself, not the shell npm runs the start script in (its command line names dist/main.js too). */
 export function berthPid(child: ChildProcess): number | undefined {
-  return descendantsOf(child.pid!).find((candidate) => /^\S*node dist\/main\.js/.test(commandLine(candidate)));
+  return descendantsOf(child.pid!).find((candidate) => /^\S*node (\S*\/)?dist\/main\.js/.test(commandLine(candidate)));
+}
+
+/** The PID of the Caddy that `npm start` started (a descendant of npm), if any. */
+export function caddyPid(child: ChildProcess): number | undefined {
+  return descendantsOf(child.pid!).find((candidate) => /^\S*caddy run /.test(commandLine(candidate)));
 }
 
 /** One variable of a live process's environment, from /proc. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { withoutSourcesContent } from '../../src/worker/workflow-bundles';
 
 const root = join(__dirname, '..', '..');
 const workflowsDir = join(root, 'src', 'workflows');
@@ -18,7 +19,8 @@ export async function workflowBundlePath(options: { failureConverterPath?: strin
   mkdirSync(join(root, '.berth', 'test'), { recursive: true });
   // Test files bundle in parallel: a reader must never see a half-written bundle.
   const partial = `${bundlePath}.${process.pid}`;
-  writeFileSync(partial, code);
+  // As `npm run build` leaves it.
+  writeFileSync(partial, withoutSourcesContent(code));
   renameSync(partial, bundlePath);
   return bundlePath;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { prebuiltBundlePath, workflowSource } from '../../src/worker/workflow-bundles';
+import { prebuiltBundlePath, withoutSourcesContent, workflowSource } from '../../src/worker/workflow-bundles';
 
 describe('which workflow code a worker loads', () => {
   let root: string;
@@ -37,5 +37,24 @@ describe('which workflow code a worker loads', () => {
   it('bundles at start when there is no prebuilt bundle (under tsx)', () => {
     at(prebuiltBundlePath(false, root), 3000);
     expect(workflowSource('/x/failure-converter.js', root)).toEqual({ workflowsPath: path.join(root, 'workflows', 'index.js') });
+  });
+});
+
+describe("the prebuilt bundle's source map", () => {
+  const inline = (map: object) => `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+  const mapOf = (code: string) => JSON.parse(Buffer.from(code.slice(code.indexOf('base64,') + 7), 'base64').toString('utf8')) as Record<string, unknown>;
+
+  it('keeps the code and the mappings, and drops the sources it would otherwise hold twice', () => {
+    const map = { version: 3, file: 'main.js', sources: ['webpack:///src/workflows/deploy.ts'], names: [], mappings: 'AAAA;AACA', sourcesContent: ['export async function deploy() {}\n'] };
+    const code = `const x = 1;\n${inline(map)}`;
+    const stripped = withoutSourcesContent(code);
+    expect(stripped.startsWith('const x = 1;\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,')).toBe(true);
+    const { sourcesContent, ...rest } = map;
+    expect(sourcesContent).toHaveLength(1);
+    expect(mapOf(stripped)).toEqual(rest);
+  });
+
+  it('leaves a bundle without an inline map as it is', () => {
+    expect(withoutSourcesContent('const x = 1;\n')).toBe('const x = 1;\n');
   });
 });

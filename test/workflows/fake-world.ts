@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { HostActivities, NotifyActivities } from '../../src/activities';
 import type { DeployEvent } from '../../src/model/event-types';
 import type { MigrationResult } from '../../src/model/migration-types';
@@ -133,7 +133,14 @@ export class FakeWorld {
  * and the quick steps of `localHosts` as local activities) and the fake hosts'
  * workers, on the test environment.
  */
-export async function withWorkers<T>(env: TestWorkflowEnvironment, world: FakeWorld, fn: () => Promise<T>, hosts: string[] = ['local'], localHosts: string[] = hosts): Promise<T> {
+export async function withWorkers<T>(
+  env: TestWorkflowEnvironment,
+  world: FakeWorld,
+  fn: () => Promise<T>,
+  hosts: string[] = ['local'],
+  localHosts: string[] = hosts,
+  workflowWorker: Pick<WorkerOptions, 'maxCachedWorkflows'> = {},
+): Promise<T> {
   const acts = world.activities();
   const workflowBundle = { codePath: await workflowBundlePath() };
   const { notify, listReceivers, notifyReceiver, msUntilWindowOpens } = acts;
@@ -142,6 +149,7 @@ export async function withWorkers<T>(env: TestWorkflowEnvironment, world: FakeWo
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle,
+      ...workflowWorker,
       // As in one Berth process: the workflow worker runs the quick steps of the hosts it serves locally.
       activities: {
         notify,

@@ -78,3 +78,59 @@ test('a local step retries a transient failure and the deploy succeeds', async (
   expect(record.status).toBe('succeeded');
   expect(attempts).toBe(3);
 });
+
+test('a deploy evicted from a full workflow cache while its switch waits to retry runs the switch again, and succeeds', async () => {
+  // Two deploys waiting for approval fill the rest of a cache of 3 after the first deploy's switch started.
+  // A third deploy's first task then needs a slot: the core evicts the least recently used run, the deploy
+  // whose switch backs off after a transient failure, and resolves that waiting step as cancelled.
+  const waiting = ['local-evict-c', 'local-evict-d'].map((id, i) => deploySpec({ deploymentId: id, environment: `waiting-${i}`, approval: 'required' }));
+  const late = deploySpec({ deploymentId: 'local-evict-b', environment: 'late' });
+  const spec = deploySpec({ deploymentId: 'local-evict-a' });
+  const switches: string[] = [];
+  const world = new FakeWorld().on('switchRoute', async (...args: never[]) => {
+    const { deploymentId } = args[0] as { deploymentId: string };
+    switches.push(deploymentId);
+    if (deploymentId === spec.deploymentId && switches.filter((id) => id === deploymentId).length === 1) {
+      for (const other of waiting) await startDeploy(env, other);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      setTimeout(() => void startDeploy(env, late), 50);
+      throw new Error('caddy admin API restarting');
+    }
+  });
+  const [record, lateRecord] = await withWorkers(
+    env,
+    world,
+    async () => {
+      const first = await finalRecord(await startDeploy(env, spec));
+      const second = await finalRecord(env.client.workflow.getHandle(late.deploymentId));
+      for (const other of waiting) await env.client.workflow.getHandle(other.deploymentId).terminate('test over');
+      return [first, second];
+    },
+    ['local'],
+    ['local'],
+    { maxCachedWorkflows: 3 },
+  );
+  // The evicted run's commands were dropped: the history holds one switch, the one that succeeded after the replay.
+  expect((await stepsOf(spec.deploymentId)).local.filter((step) => step.startsWith('switchRoute'))).toEqual(['switchRoute']);
+  expect(record.status).toBe('succeeded');
+  expect(lateRecord.status).toBe('succeeded');
+  expect(switches.filter((id) => id === spec.deploymentId).length).toBeGreaterThanOrEqual(2);
+  // Nothing was undone: neither deploy compensated.
+  expect(world.calls).not.toContain('removeCandidate');
+});
+
+test('a cancel of the deploy during a local step still cancels it: the step is not run again', async () => {
+  const world = new FakeWorld().hold('switchRoute');
+  const spec = deploySpec({ deploymentId: 'local-7' });
+  const record = await withWorkers(env, world, async () => {
+    const running = world.running('switchRoute');
+    const handle = await startDeploy(env, spec);
+    await running;
+    await handle.cancel();
+    return finalRecord(handle);
+  });
+  expect(record.status).toBe('cancelled');
+  expect(record.reason).toBe('cancelled during switch');
+  expect(world.calls.filter((call) => call === 'switchRoute')).toHaveLength(1);
+  expect(world.calls).toContain('removeCandidate');
+});

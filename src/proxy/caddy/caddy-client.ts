@@ -3,7 +3,34 @@ import { adminRequest, type AdminResponse } from '../admin-http';
 import type { OwnedRoute, RouteKey, RouteTarget } from '../driver';
 import { buildRoute, buildServer, hostnameOf, routeId, routeIdPrefix, upstreamsOf, type CaddyRoute, type DynamicUpstreams } from './caddy-routes';
 
-export class CaddyError extends Error {}
+export class CaddyError extends Error {
+  constructor(
+    message: string,
+    /** The connection broke after the request was sent: it may or may not have been applied. */
+    readonly brokenAfterSending = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Pauses before sending a request again on a broken connection: about 0.8 s in all, well past an admin listener's restart. */
+const adminRetryDelaysMs = [25, 50, 100, 200, 400];
+
+/** The request in flight (or last sent) to each Caddy admin endpoint: the next one waits for it. */
+const inFlight = new Map<string, Promise<unknown>>();
+
+/** Runs `send` once the admin endpoint's earlier requests from this process have ended. */
+function oneAtATime<T>(endpoint: string, send: () => Promise<T>): Promise<T> {
+  const turn = (inFlight.get(endpoint) ?? Promise.resolve()).catch(() => undefined).then(send);
+  inFlight.set(endpoint, turn);
+  void turn.catch(() => undefined).then(() => inFlight.get(endpoint) === turn && inFlight.delete(endpoint));
+  return turn;
+}
+
+function brokenConnection(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'EPIPE';
+}
 
 export interface CaddyOptions {
   adminUrl: string;
@@ -41,12 +68,20 @@ export class CaddyClient {
     const id = routeId(target);
     const route = buildRoute(target, upstreams, dynamic);
     this.log.info({ routeId: id, upstreams }, 'switching proxy route');
-    const patched = await this.request('PATCH', `/id/${id}`, route);
-    if (patched.status === 404) {
+    for (let attempt = 1; ; attempt++) {
+      const patched = await this.request('PATCH', `/id/${id}`, route);
+      if (patched.status !== 404) {
+        await this.expectOk(patched, `replacing route ${id}`);
+        break;
+      }
       await this.ensureServer();
-      await this.expectOk(await this.request('POST', `/config/apps/http/servers/${this.options.server}/routes`, route), `adding route ${id}`);
-    } else {
-      await this.expectOk(patched, `replacing route ${id}`);
+      try {
+        await this.expectOk(await this.request('POST', `/config/apps/http/servers/${this.options.server}/routes`, route), `adding route ${id}`);
+        break;
+      } catch (error) {
+        // The route may have been added before the connection broke: the PATCH, next time round, tells.
+        if (!(error instanceof CaddyError && error.brokenAfterSending) || attempt >= 3) throw error;
+      }
     }
     this.log.info({ routeId: id, upstreams }, 'switched proxy route');
   }
@@ -87,13 +122,36 @@ export class CaddyClient {
   }
 
 
-  private async request(method: string, path: string, body?: unknown): Promise<AdminResponse> {
+  /**
+   * One admin request, after this process's earlier ones to the same Caddy,
+   * and sent again on a broken connection.
+   * - One at a time: Caddy 2.6 resolves an `@id` to a route's index before it
+   *   takes its config lock, so a concurrent DELETE can shift the routes under
+   *   a PATCH or GET by id (seen as "array index out of bounds", or worse, the
+   *   neighbouring route).
+   * - Sent again: Caddy replaces its admin listener after every config change,
+   *   so a request can meet the old one closing (ECONNRESET, ECONNREFUSED).
+   *   Every request but a POST is safe to repeat; a POST only when its
+   *   connection broke before it was sent (switchRoute checks the rest).
+   */
+  private request(method: string, path: string, body?: unknown): Promise<AdminResponse> {
     const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-    try {
-      return await adminRequest(new URL(path, this.options.adminUrl), method, body === undefined ? undefined : JSON.stringify(body), timeoutMs);
-    } catch (error) {
-      throw new CaddyError(`Caddy admin API at ${this.options.adminUrl} failed ${method} ${path}: ${(error as Error).message}`);
-    }
+    const url = new URL(path, this.options.adminUrl);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return oneAtATime(url.origin, async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await adminRequest(url, method, payload, timeoutMs);
+        } catch (error) {
+          const broken = brokenConnection(error);
+          const sent = (error as NodeJS.ErrnoException).syscall !== 'connect';
+          if (!broken || (method === 'POST' && sent) || attempt >= adminRetryDelaysMs.length) {
+            throw new CaddyError(`Caddy admin API at ${this.options.adminUrl} failed ${method} ${path}: ${(error as Error).message}`, broken && sent);
+          }
+          await new Promise((resolve) => setTimeout(resolve, adminRetryDelaysMs[attempt]));
+        }
+      }
+    });
   }
 
   private async json(response: AdminResponse): Promise<unknown> {
