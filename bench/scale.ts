@@ -1,6 +1,6 @@
 /**
- * Berth runs as `npm start` runs it (`node dist/main.js`: worker and API in one
- * process), apart from this driver. Growth: 1, 10 and 50 environments deploying
+ * Berth runs as `npm start` runs it (scripts/start-berth.sh: worker and API in
+ * one process), apart from this driver. Growth: 1, 10 and 50 environments deploying
  * at once (median per-deploy time from request to the switch, its ratio to the
  * single case, where the time went and which processes spent the CPU), then the
  * same waves straight through Docker, the floor the host sets. Then `idle`

@@ -8,8 +8,9 @@
 # LD_PRELOAD or MALLOC_CONF already set wins. Arguments go to Berth (its role:
 # all, worker or api); options for node go in NODE_OPTIONS.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-jemalloc="$( (/sbin/ldconfig -p 2>/dev/null || true) | awk '/libjemalloc\.so\.2 /{print $NF; exit}')"
+root="$(CDPATH= cd -- "$(dirname -- "$0")/.." >/dev/null && pwd)"
+# This machine's own copy (a multiarch host lists one per architecture, by triplet in the path).
+jemalloc="$( (/sbin/ldconfig -p 2>/dev/null || true) | awk -v arch="$(uname -m)" '/libjemalloc\.so\.2 / && index($NF, arch "-linux-gnu") {print $NF; exit}')"
 if [[ -n "$jemalloc" && -z "${LD_PRELOAD:-}" && "${BERTH_ALLOCATOR:-jemalloc}" == jemalloc ]]; then
   # BERTH_PRELOADED tells Berth to start its daemons (dockerd, Caddy, ...) without it.
   export LD_PRELOAD="$jemalloc" BERTH_PRELOADED="$jemalloc"

@@ -40,10 +40,17 @@ export function parseConfig(raw: unknown, source = 'configuration'): BerthConfig
       if (previews) environment.previews = previews;
     }
   }
-  const config = { ...result.data, projects: settled.projects };
+  // Names from requests and image references index these maps: without a prototype, "constructor" or "__proto__" names nothing.
+  const projects = byName(Object.fromEntries(Object.entries(settled.projects).map(([name, project]) => [name, { ...project, environments: byName(project.environments) }])));
+  const config = { ...result.data, projects, hosts: byName(result.data.hosts), registries: byName(result.data.registries) };
   const replicaProblems = replicaIssues(config);
   if (replicaProblems.length > 0) throw new ConfigError(source, replicaProblems);
   return config;
+}
+
+/** The same entries in an object without a prototype, so a lookup finds only what the configuration names. */
+function byName<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {

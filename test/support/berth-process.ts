@@ -25,7 +25,7 @@ export function buildDist(): void {
   fs.utimesSync(distMain, now, now);
 }
 
-/** One `node dist/main.js <role>` OS process, as compose (`worker`, `api`) or `npm start` (`all`) runs it; killed by its PID. */
+/** One `node dist/main.js <role>` OS process (through scripts/start-berth.sh with `startScript`), as compose (`worker`, `api`) or `npm start` (`all`) runs it; killed by its PID. */
 export class BerthProcess {
   private child?: ChildProcess;
 

@@ -84,7 +84,7 @@ export async function npmStart(cwd: string, logFile: string, timeoutMs: number):
   }
 }
 
-/** Berth's own node process under `npm start`: node itself, not the shell npm runs the start script in (its command line names dist/main.js too). */
+/** Berth's own node process under `npm start`: node itself (scripts/start-berth.sh execs it), not npm or the shell it runs the start script in. */
 export function berthPid(child: ChildProcess): number | undefined {
   return descendantsOf(child.pid!).find((candidate) => /^\S*node (\S*\/)?dist\/main\.js/.test(commandLine(candidate)));
 }

@@ -21,8 +21,8 @@ import { isFinal } from '../../src/model/types';
 export type { ProductionProject } from './production-config';
 
 /**
- * Berth as a team runs it in production: `node dist/main.js worker` and
- * `node dist/main.js api` as their own processes, against the Temporal server
+ * Berth as a team runs it in production: the roles `worker` and `api` of
+ * `node dist/main.js` as their own processes (the image adds jemalloc), against the Temporal server
  * on PostgreSQL, with a berth.yaml whose tokens are files.
  */
 export class ProductionBerth {

@@ -17,6 +17,15 @@ const valid = {
 };
 
 describe('parseConfig', () => {
+  it('looks up projects, environments, hosts and registries by the names configured only, never by an Object method', () => {
+    const config = parseConfig(valid);
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect([config.projects[name], config.projects.web.environments[name], config.hosts[name], config.registries[name]]).toEqual([undefined, undefined, undefined, undefined]);
+    }
+    expect(Object.keys(config.projects)).toEqual(['web']);
+    expect(config.projects.web.environments.staging.hostname).toBe('web.staging.localhost');
+  });
+
   it('applies defaults and converts durations to milliseconds', () => {
     const config = parseConfig(valid);
     expect(config.projects.web.environments.staging.health).toEqual({ path: '/health', interval: 200, timeout: 2000, retries: 25, startPeriod: 0, monitor: 10000, monitorFailures: 3 });

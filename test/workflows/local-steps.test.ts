@@ -1,4 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { workflowBundlePath } from '../support/workflow-bundle';
 import { hostTaskQueue } from '../../src/model/task-queues';
 import { startTimeSkipping } from '../support/time-skipping';
 import { FakeWorld, withWorkers } from './fake-world';
@@ -93,7 +95,7 @@ test('a deploy evicted from a full workflow cache while its switch waits to retr
     if (deploymentId === spec.deploymentId && switches.filter((id) => id === deploymentId).length === 1) {
       for (const other of waiting) await startDeploy(env, other);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      setTimeout(() => void startDeploy(env, late), 50);
+      setTimeout(() => startDeploy(env, late).catch((error: unknown) => console.error('the late deploy did not start', error)), 50);
       throw new Error('caddy admin API restarting');
     }
   });
@@ -112,6 +114,9 @@ test('a deploy evicted from a full workflow cache while its switch waits to retr
   );
   // The evicted run's commands were dropped: the history holds one switch, the one that succeeded after the replay.
   expect((await stepsOf(spec.deploymentId)).local.filter((step) => step.startsWith('switchRoute'))).toEqual(['switchRoute']);
+  // And it replays as recorded, as a new worker would after a restart.
+  const history = await env.client.workflow.getHandle(spec.deploymentId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: { codePath: await workflowBundlePath() } }, history, spec.deploymentId);
   expect(record.status).toBe('succeeded');
   expect(lateRecord.status).toBe('succeeded');
   expect(switches.filter((id) => id === spec.deploymentId).length).toBeGreaterThanOrEqual(2);
