@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger';
+import { retry } from '../../retry';
 import { adminRequest, type AdminResponse } from '../admin-http';
 import type { OwnedRoute, RouteKey, RouteTarget } from '../driver';
 import { buildRoute, buildServer, hostnameOf, routeId, routeIdPrefix, upstreamsOf, type CaddyRoute, type DynamicUpstreams } from './caddy-routes';
@@ -12,9 +13,6 @@ export class CaddyError extends Error {
     super(message);
   }
 }
-
-/** Pauses before sending a request again on a broken connection: about 0.8 s in all, well past an admin listener's restart. */
-const adminRetryDelaysMs = [25, 50, 100, 200, 400];
 
 /** The request in flight (or last sent) to each Caddy admin endpoint: the next one waits for it. */
 const inFlight = new Map<string, Promise<unknown>>();
@@ -130,7 +128,8 @@ export class CaddyClient {
    *   a PATCH or GET by id (seen as "array index out of bounds", or worse, the
    *   neighbouring route).
    * - Sent again: Caddy replaces its admin listener after every config change,
-   *   so a request can meet the old one closing (ECONNRESET, ECONNREFUSED).
+   *   so a request can meet the old one closing (ECONNRESET, ECONNREFUSED);
+   *   it is sent again after 25, 50, 100, 200 and 400 ms.
    *   Every request but a POST is safe to repeat; a POST only when its
    *   connection broke before it was sent (switchRoute checks the rest).
    */
@@ -138,20 +137,13 @@ export class CaddyClient {
     const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
     const url = new URL(path, this.options.adminUrl);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    return oneAtATime(url.origin, async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await adminRequest(url, method, payload, timeoutMs);
-        } catch (error) {
-          const broken = brokenConnection(error);
-          const sent = (error as NodeJS.ErrnoException).syscall !== 'connect';
-          if (!broken || (method === 'POST' && sent) || attempt >= adminRetryDelaysMs.length) {
-            throw new CaddyError(`Caddy admin API at ${this.options.adminUrl} failed ${method} ${path}: ${(error as Error).message}`, broken && sent);
-          }
-          await new Promise((resolve) => setTimeout(resolve, adminRetryDelaysMs[attempt]));
-        }
-      }
-    });
+    const repeatable = (error: unknown) => brokenConnection(error) && (method !== 'POST' || (error as NodeJS.ErrnoException).syscall === 'connect');
+    return oneAtATime(url.origin, () =>
+      retry(() => adminRequest(url, method, payload, timeoutMs), { attempts: 6, delayMs: 25, factor: 2, isRetryable: repeatable }).catch((error: unknown) => {
+        const sent = (error as NodeJS.ErrnoException).syscall !== 'connect';
+        throw new CaddyError(`Caddy admin API at ${this.options.adminUrl} failed ${method} ${path}: ${(error as Error).message}`, brokenConnection(error) && sent);
+      }),
+    );
   }
 
   private async json(response: AdminResponse): Promise<unknown> {
